@@ -1,0 +1,110 @@
+"""The Anthropic-compatible path: ``POST {origin}/v1/messages`` over httpx and httpx-sse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .config import Settings
+from .debug import DebugLog
+from .errors import ServiceError, StreamBroken
+from .events import ChatRequest, Done, Event, Text, Usage
+from .failures import one_line
+from .finish import normalise
+from .retry import RetryPolicy, call
+from .transport import event_json, iter_sse, make_client, open_response, post_json
+
+ANTHROPIC_VERSION = "2023-06-01"
+DEFAULT_MAX_TOKENS = 1024  # the protocol requires max_tokens; the OpenAI path leaves it to the server
+
+
+def _headers(settings: Settings) -> dict[str, str]:
+    return {
+        "x-api-key": settings.key.reveal(),
+        "anthropic-version": ANTHROPIC_VERSION,
+        "content-type": "application/json",
+    }
+
+
+def _body(request: ChatRequest, streaming: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "model": request.model,
+        "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS,
+        "messages": [{"role": "user", "content": request.prompt}],
+    }
+    if request.system:
+        body["system"] = request.system
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if streaming:
+        body["stream"] = True
+    return body
+
+
+def _usage(input_tokens: Any, output_tokens: Any) -> Usage:
+    prompt = input_tokens if isinstance(input_tokens, int) else None
+    completion = output_tokens if isinstance(output_tokens, int) else None
+    total = prompt + completion if prompt is not None and completion is not None else None
+    return Usage(prompt, completion, total)
+
+
+def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+    url = f"{settings.origin}/v1/messages"
+    with make_client(timeout, debug) as client:
+        _, data = call(lambda: post_json(client, url, _headers(settings), _body(request, False)), policy, settings.key_source)
+    blocks = data.get("content") if isinstance(data, dict) else None
+    if not isinstance(blocks, list):
+        raise ServiceError("the API sent a malformed message (HTTP 200: no content blocks); try again")
+    text = "".join(b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text")
+    thinking = "".join(b.get("thinking", "") for b in blocks if isinstance(b, dict) and b.get("type") == "thinking")
+    if thinking:
+        yield Text("reasoning", thinking)
+    yield Text("content", text)
+    usage = data.get("usage")
+    if isinstance(usage, dict):
+        yield _usage(usage.get("input_tokens"), usage.get("output_tokens"))
+    yield Done(normalise(data.get("stop_reason")), data.get("model"), data.get("id"))
+
+
+def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+    url = f"{settings.origin}/v1/messages"
+    with make_client(timeout, debug) as client:
+        response = call(lambda: open_response(client, "POST", url, _headers(settings), _body(request, True)), policy, settings.key_source)
+        try:
+            yield from _events(response, timeout)
+        finally:
+            response.close()
+
+
+def _events(response: Any, timeout: float) -> Iterator[Event]:
+    """Follow the Messages event sequence; only ``message_stop`` means the answer is complete."""
+    input_tokens = output_tokens = stop_reason = model = ident = None
+    for sse in iter_sse(response, timeout):
+        kind = sse.event
+        if kind == "ping":
+            continue
+        data = event_json(sse.data)
+        if not isinstance(data, dict):
+            raise StreamBroken("unreadable stream event (not an object)")
+        if kind == "error" or data.get("type") == "error":
+            error = data.get("error") if isinstance(data.get("error"), dict) else {}
+            raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(error.get('message', 'unknown error')))}")
+        if kind == "message_start":
+            message = data.get("message") or {}
+            model, ident = message.get("model"), message.get("id")
+            input_tokens = (message.get("usage") or {}).get("input_tokens")
+        elif kind == "content_block_delta":
+            delta = data.get("delta") or {}
+            if delta.get("type") == "text_delta":
+                yield Text("content", str(delta.get("text", "")))
+            elif delta.get("type") == "thinking_delta":
+                yield Text("reasoning", str(delta.get("thinking", "")))
+        elif kind == "message_delta":
+            stop_reason = (data.get("delta") or {}).get("stop_reason") or stop_reason
+            output_tokens = (data.get("usage") or {}).get("output_tokens", output_tokens)
+        elif kind == "message_stop":
+            if input_tokens is not None or output_tokens is not None:
+                yield _usage(input_tokens, output_tokens)
+            yield Done(normalise(stop_reason), model, ident)
+            return
+    raise StreamBroken("the stream ended before message_stop")

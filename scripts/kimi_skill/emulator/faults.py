@@ -1,0 +1,76 @@
+"""Faults a test can ask the emulator for, by spec string, per server or per request.
+
+Spec grammar: ``NAME[:ARG]``. ``NNN`` (a status such as ``429``, ``503``) takes ``retry-after=S`` or
+``retry-after-ms=MS``; ``drop:N``, ``stall:N``, ``malformed:N`` and ``error:N`` act after N chunks
+of answer text; ``delay:S`` waits before the first byte; ``html502``, ``reset`` (before headers),
+``nonjson``, ``wrongshape``, ``echokey``, ``nodone`` (no end-of-stream marker) and ``jsonarray`` (a Gemini
+stream sent as one JSON array even when ``alt=sse`` was asked) take no argument.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+NAMES = {"drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone", "jsonarray"}
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    status: int | None = None
+    after: int = 0
+    seconds: float = 0.0
+    retry_after: str | None = None
+    retry_after_ms: str | None = None
+
+    @classmethod
+    def parse(cls, spec: str) -> Fault:
+        name, _, arg = spec.strip().partition(":")
+        if name.isdigit():
+            status = int(name)
+            if arg.startswith("retry-after-ms="):
+                return cls("status", status=status, retry_after_ms=arg.split("=", 1)[1])
+            if arg.startswith("retry-after="):
+                return cls("status", status=status, retry_after=arg.split("=", 1)[1])
+            if arg:
+                raise ValueError(f"unknown status fault option {arg!r}")
+            return cls("status", status=status)
+        if name not in NAMES:
+            raise ValueError(f"unknown fault {name!r}")
+        if name in {"drop", "stall", "malformed", "error"}:
+            return cls(name, after=int(arg or 0))
+        if name == "delay":
+            return cls(name, seconds=float(arg or 1))
+        if arg:
+            raise ValueError(f"fault {name!r} takes no argument")
+        return cls(name, status=502 if name == "html502" else None)
+
+
+class FaultQueue:
+    """Faults served in order; each applies to ``times`` requests (``None``: every request)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[list[object]] = []
+
+    def add(self, spec: str, times: int | None = 1) -> None:
+        fault = Fault.parse(spec)
+        with self._lock:
+            self._items.append([fault, times])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def take(self) -> Fault | None:
+        with self._lock:
+            if not self._items:
+                return None
+            item = self._items[0]
+            fault, times = item
+            if times is not None:
+                item[1] = times - 1  # type: ignore[operator]
+                if item[1] == 0:
+                    self._items.pop(0)
+            return fault  # type: ignore[return-value]

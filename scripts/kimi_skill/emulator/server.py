@@ -1,0 +1,285 @@
+"""A real HTTP server on loopback that answers like RunAPI, with faults on request.
+
+Streams use chunked transfer encoding, as the real gateway does, so a dropped connection is
+distinguishable from a finished body.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from . import anthropic_surface, gemini_surface, openai_surface
+from .faults import Fault, FaultQueue
+from .replies import make_reply
+from .wire import RequestProblem, StreamPlan
+
+EMULATOR_KEY = "emulator-local-key"
+DEFAULT_MODELS = ["kimi-k2.6", "kimi-k2.5", "deepseek-v3.2", "glm-4.6"]
+HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class EmulatorState:
+    key: str = EMULATOR_KEY
+    models: list[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
+    chunks: int | None = None
+    stall_seconds: float = 60.0
+    faults: FaultQueue = field(default_factory=FaultQueue)
+    requests: list[Recorded] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: EmulatorHTTPServer
+    server_version = "runapi-emulator"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def state(self) -> EmulatorState:
+        return self.server.state
+
+    def _send_json(self, status: int, body: Any, extra: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self._send(status, data, "application/json", extra)
+
+    def _send(self, status: int, data: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def _reset(self) -> None:
+        """Close with RST, before any byte of a response."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _drop(self) -> None:
+        self.wfile.flush()
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    # -- routing --------------------------------------------------------------------------
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def _surface(self, method: str, path: str) -> ModuleType | None:
+        if method == "POST" and path == "/v1/chat/completions":
+            return openai_surface
+        if method == "POST" and path == "/v1/messages":
+            return anthropic_surface
+        if method == "POST" and path.startswith("/v1beta/models/"):
+            return gemini_surface
+        if method == "GET" and path == "/v1/models":
+            return openai_surface
+        return None
+
+    def _handle(self, method: str) -> None:
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = ValueError
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.state.requests.append(Recorded(method, url.path, headers, body))
+
+        surface = self._surface(method, url.path)
+        if surface is None:
+            self._send_json(404, openai_surface.error_body(f"Unknown request URL: {method} {url.path}."))
+            return
+        header_fault = headers.get("x-emulator-fault")
+        fault = Fault.parse(header_fault) if header_fault else self.state.faults.take()
+        try:
+            surface.check_auth(headers, self.state.key, query)
+            if fault and self._early_fault(fault, surface, headers):
+                return
+            if method == "GET":
+                self._send_json(200, openai_surface.models_body(self.state.models))
+                return
+            if body is ValueError:
+                raise RequestProblem(400, surface.fault_body(400, "The request body is not valid JSON."))
+            parsed = surface.parse(body, self.state.models, url.path, query)
+        except RequestProblem as problem:
+            self._send_json(problem.status, problem.body)
+            return
+        reply = make_reply(parsed.model, parsed.system, parsed.prompt, self.state.chunks)
+        if not parsed.stream:
+            if fault and fault.name == "wrongshape":
+                self._send_json(200, {"unexpected": True})
+            elif fault and fault.name in ("drop", "stall"):
+                self._reset()
+            else:
+                self._send_json(200, surface.completion(parsed, reply))
+            return
+        if fault and fault.name == "jsonarray":
+            query.pop("alt", None)  # answer as a server that ignores alt=sse would
+        self._stream(surface, surface.stream_plan(parsed, reply, query), fault)
+
+    def _early_fault(self, fault: Fault, surface: ModuleType, headers: dict[str, str]) -> bool:
+        """Faults that replace the whole response; True when the response is done."""
+        if fault.name == "delay":
+            self.state.stopping.wait(fault.seconds)
+            return False
+        if fault.name == "status":
+            assert fault.status is not None
+            extra = {}
+            if fault.retry_after is not None:
+                extra["Retry-After"] = fault.retry_after
+            if fault.retry_after_ms is not None:
+                extra["retry-after-ms"] = fault.retry_after_ms
+            self._send_json(fault.status, surface.fault_body(fault.status, f"emulated failure {fault.status}"), extra)
+            return True
+        if fault.name == "html502":
+            self._send(502, HTML_502, "text/html")
+            return True
+        if fault.name == "reset":
+            self._reset()
+            return True
+        if fault.name == "nonjson":
+            self._send(200, b"upstream answered: OK\n", "text/plain")
+            return True
+        if fault.name == "echokey":
+            given = headers.get("authorization", "").partition(" ")[2] or headers.get("x-api-key") or headers.get("x-goog-api-key", "")
+            self._send_json(401, surface.fault_body(401, f"Incorrect API key provided: {given}. Check your key."))
+            return True
+        if fault.name == "wrongshape" and self.command == "GET":
+            self._send_json(200, {"models": "none"})
+            return True
+        return False
+
+    def _stream(self, surface: ModuleType, plan: StreamPlan, fault: Fault | None) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", plan.content_type)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        name = fault.name if fault else ""
+        if name == "wrongshape":
+            self._chunk(surface.wrong_shape_stream())
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        if plan.prefix:
+            self._chunk(plan.prefix)
+        sent_content = 0
+        first = True
+        try:
+            for kind, data in plan.events:
+                if kind == "end" and name == "nodone":
+                    break
+                if fault and name in ("drop", "stall", "malformed", "error") and sent_content == fault.after:
+                    if name == "drop":
+                        self._drop()
+                        return
+                    if name == "stall":
+                        self.state.stopping.wait(self.state.stall_seconds)
+                        self._drop()
+                        return
+                    if name == "malformed":
+                        self._chunk(b"data: {\"choices\": [{\"delta\": \n\n")
+                    if name == "error":
+                        error = surface.stream_error("emulated overload mid-stream")
+                        if plan.prefix:
+                            error = plan.separator + json.dumps(surface.fault_body(503, "emulated overload mid-stream")).encode() + plan.suffix
+                        self._chunk(error)
+                        self.wfile.write(b"0\r\n\r\n")
+                        return
+                    fault = None
+                self._chunk(data if first or not plan.separator else plan.separator + data)
+                first = False
+                if kind == "content":
+                    sent_content += 1
+            if plan.suffix:
+                self._chunk(plan.suffix)
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: EmulatorState) -> None:
+        super().__init__(address, Handler)
+        self.state = state
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that went away mid-stream is normal here
+
+
+class Emulator:
+    """Start with ``with Emulator() as emu:``; ``emu.base_url`` is the OpenAI-style base URL."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **state: Any) -> None:
+        self.state = EmulatorState(**state)
+        self.httpd = EmulatorHTTPServer((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def inject(self, spec: str, times: int | None = 1) -> None:
+        self.state.faults.add(spec, times)
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="runapi-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.state.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

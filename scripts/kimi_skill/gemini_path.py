@@ -1,0 +1,162 @@
+"""The Gemini-style path: ``{origin}/v1beta/models/{model}:generateContent`` over httpx.
+
+Streams are read as SSE (``alt=sse``, what we ask for) or, when a server answers with one JSON
+array delivered piece by piece, element by element.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+from .config import Settings
+from .debug import DebugLog
+from .errors import ServiceError, StreamBroken
+from .events import ChatRequest, Done, Event, Text, Usage
+from .failures import one_line
+from .finish import normalise
+from .retry import RetryPolicy, call
+from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, post_json
+
+
+def _url(settings: Settings, model: str, streaming: bool) -> str:
+    method = "streamGenerateContent?alt=sse" if streaming else "generateContent"
+    return f"{settings.origin}/v1beta/models/{quote(model, safe='')}:{method}"
+
+
+def _headers(settings: Settings) -> dict[str, str]:
+    return {"x-goog-api-key": settings.key.reveal(), "content-type": "application/json"}
+
+
+def _body(request: ChatRequest) -> dict[str, Any]:
+    body: dict[str, Any] = {"contents": [{"role": "user", "parts": [{"text": request.prompt}]}]}
+    if request.system:
+        body["systemInstruction"] = {"parts": [{"text": request.system}]}
+    config: dict[str, Any] = {}
+    if request.max_tokens is not None:
+        config["maxOutputTokens"] = request.max_tokens
+    if request.temperature is not None:
+        config["temperature"] = request.temperature
+    if config:
+        body["generationConfig"] = config
+    return body
+
+
+def _usage(meta: Any) -> Usage | None:
+    if not isinstance(meta, dict):
+        return None
+    prompt = meta.get("promptTokenCount")
+    parts = [meta.get("candidatesTokenCount"), meta.get("thoughtsTokenCount")]
+    completion = sum(p for p in parts if isinstance(p, int)) if any(isinstance(p, int) for p in parts) else None
+    total = meta.get("totalTokenCount")
+    return Usage(prompt if isinstance(prompt, int) else None, completion, total if isinstance(total, int) else None)
+
+
+class _Reader:
+    """Turns GenerateContentResponse objects into events, remembering what ends the answer."""
+
+    def __init__(self) -> None:
+        self.finish: str | None = None
+        self.usage: Usage | None = None
+        self.model: str | None = None
+        self.ident: str | None = None
+
+    def read(self, data: Any) -> Iterator[Event]:
+        if not isinstance(data, dict):
+            raise StreamBroken("unreadable stream event (not an object)")
+        error = data.get("error")
+        if isinstance(error, dict):
+            raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(error.get('message', 'unknown error')))}")
+        candidates = data.get("candidates")
+        if not isinstance(candidates, list):
+            raise StreamBroken("unreadable stream event (no candidates)")
+        self.model = data.get("modelVersion") or self.model
+        self.ident = data.get("responseId") or self.ident
+        self.usage = _usage(data.get("usageMetadata")) or self.usage
+        if not candidates or not isinstance(candidates[0], dict):
+            return
+        candidate = candidates[0]
+        content = candidate.get("content") if isinstance(candidate.get("content"), dict) else {}
+        for part in content.get("parts") or []:
+            if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"]:
+                yield Text("reasoning" if part.get("thought") else "content", part["text"])
+        self.finish = normalise(candidate.get("finishReason")) or self.finish
+
+    def end(self) -> Iterator[Event]:
+        if self.finish is None:
+            raise StreamBroken("the stream ended before the model finished (no finishReason)")
+        if self.usage:
+            yield self.usage
+        yield Done(self.finish, self.model, self.ident)
+
+
+def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+    with make_client(timeout, debug) as client:
+        _, data = call(lambda: post_json(client, _url(settings, request.model, False), _headers(settings), _body(request)), policy, settings.key_source)
+    reader = _Reader()
+    try:
+        events = list(reader.read(data))
+    except StreamBroken as exc:
+        raise ServiceError(f"the API sent a malformed response (HTTP 200: {exc.detail}); try again") from None
+    if reader.finish is None and not events:
+        raise ServiceError("the API sent a malformed response (HTTP 200: no candidates); try again")
+    reasoning = "".join(e.text for e in events if isinstance(e, Text) and e.kind == "reasoning")
+    if reasoning:
+        yield Text("reasoning", reasoning)
+    yield Text("content", "".join(e.text for e in events if isinstance(e, Text) and e.kind == "content"))
+    if reader.usage:
+        yield reader.usage
+    yield Done(reader.finish, reader.model, reader.ident)
+
+
+def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+    with make_client(timeout, debug) as client:
+        response = call(lambda: open_response(client, "POST", _url(settings, request.model, True), _headers(settings), _body(request)), policy, settings.key_source)
+        try:
+            reader = _Reader()
+            kind = response.headers.get("content-type", "").split(";")[0]
+            if kind == "application/json":
+                items: Iterable[Any] = json_array_items(iter_bytes(response, timeout))
+            else:
+                items = (event_json(sse.data) for sse in iter_sse(response, timeout))
+            for item in items:
+                yield from reader.read(item)
+            yield from reader.end()
+        finally:
+            response.close()
+
+
+def json_array_items(chunks: Iterable[bytes]) -> Iterator[Any]:
+    """Yield each element of a JSON array as soon as it is complete in the byte stream."""
+    decoder = json.JSONDecoder()
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    buffer, started = "", False
+    for chunk in chunks:
+        buffer += text.decode(chunk)
+        pos = 0
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n,":
+                pos += 1
+            if pos >= len(buffer):
+                break
+            if not started:
+                if buffer[pos] != "[":
+                    raise StreamBroken("unreadable stream (expected a JSON array)")
+                started, pos = True, pos + 1
+                continue
+            if buffer[pos] == "]":
+                return
+            try:
+                item, pos = decoder.raw_decode(buffer, pos)
+            except ValueError:
+                break  # incomplete element: wait for more bytes
+            yield item
+        buffer = buffer[pos:]
+        if len(buffer) > 8 * 1024 * 1024:
+            raise StreamBroken("unreadable stream (an element larger than 8 MiB)")
+    if buffer.strip():
+        raise StreamBroken("unreadable stream (a JSON element was cut off)")
+    raise StreamBroken("the stream ended before the JSON array was closed")

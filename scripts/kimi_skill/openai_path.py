@@ -1,0 +1,161 @@
+"""The OpenAI-compatible path, through the official ``openai`` SDK (imported only here).
+
+The SDK's own retries are switched off so that :mod:`kimi_skill.retry` applies one policy to
+every protocol; its SSE parsing and response models are used as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .debug import DebugLog
+from .errors import HTTPFailure, ServiceError, StreamBroken
+from .events import ChatRequest, Done, Event, Text, Usage
+from .failures import one_line, status_failure
+from .retry import RetryPolicy, call
+from .config import Settings
+
+CONNECT_TIMEOUT = 10.0
+
+
+def _client(settings: Settings, timeout: float, debug: DebugLog | None) -> Any:
+    import openai
+
+    http_client = openai.DefaultHttpxClient(event_hooks=debug.hooks()) if debug else None
+    return openai.OpenAI(
+        api_key=settings.key.reveal(),
+        base_url=settings.base_url,
+        max_retries=0,
+        timeout=openai.Timeout(timeout, connect=CONNECT_TIMEOUT),
+        http_client=http_client,
+    )
+
+
+def _body(request: ChatRequest) -> dict[str, Any]:
+    messages = []
+    if request.system:
+        messages.append({"role": "system", "content": request.system})
+    messages.append({"role": "user", "content": request.prompt})
+    body: dict[str, Any] = {"model": request.model, "messages": messages}
+    if request.max_tokens is not None:
+        body["max_tokens"] = request.max_tokens
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    return body
+
+
+def _failure(exc: Exception) -> Exception:
+    """Map the SDK's exceptions onto our raw failure, which the retry policy understands."""
+    import openai
+
+    if isinstance(exc, openai.APIStatusError):
+        response = exc.response
+        return status_failure(response.status_code, response.headers, response.content)
+    if isinstance(exc, openai.APITimeoutError):
+        return HTTPFailure(status=None, detail="timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__
+        return HTTPFailure(status=None, detail=one_line(str(cause) or type(cause).__name__) if cause else "connection error")
+    if isinstance(exc, openai.APIResponseValidationError):
+        return ServiceError(
+            f"the API sent a response that is not a chat completion (HTTP {exc.status_code}: "
+            f"{one_line(exc.message, 120)}); try again, or check OPENAI_BASE_URL"
+        )
+    return exc
+
+
+def _usage(raw: Any) -> Usage | None:
+    if raw is None:
+        return None
+    return Usage(
+        getattr(raw, "prompt_tokens", None),
+        getattr(raw, "completion_tokens", None),
+        getattr(raw, "total_tokens", None),
+    )
+
+
+def _malformed(what: str) -> ServiceError:
+    return ServiceError(f"the API sent a malformed chat completion (HTTP 200: {what}); try again")
+
+
+def complete(
+    settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None
+) -> Iterator[Event]:
+    import openai
+
+    client = _client(settings, timeout, debug)
+
+    def attempt() -> Any:
+        try:
+            return client.chat.completions.create(**_body(request))
+        except openai.APIError as exc:
+            raise _failure(exc) from None
+
+    response = call(attempt, policy, settings.key_source)
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise _malformed("no choices")
+    message = getattr(choices[0], "message", None)
+    content = getattr(message, "content", None)
+    if message is None or not isinstance(content, (str, type(None))):
+        raise _malformed("no message")
+    reasoning = getattr(message, "reasoning_content", None)
+    if isinstance(reasoning, str):
+        yield Text("reasoning", reasoning)
+    yield Text("content", content or "")
+    usage = _usage(getattr(response, "usage", None))
+    if usage:
+        yield usage
+    yield Done(getattr(choices[0], "finish_reason", None), getattr(response, "model", None), getattr(response, "id", None))
+
+
+def stream(
+    settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None
+) -> Iterator[Event]:
+    import openai
+
+    client = _client(settings, timeout, debug)
+    body = _body(request) | {"stream": True, "stream_options": {"include_usage": True}}
+
+    def attempt() -> Any:
+        try:
+            return client.chat.completions.create(**body)
+        except openai.APIError as exc:
+            raise _failure(exc) from None
+
+    chunks = call(attempt, policy, settings.key_source)
+    finish_reason = model = chunk_id = None
+    usage: Usage | None = None
+    try:
+        for chunk in chunks:
+            choices = chunk.choices
+            if choices:
+                choice = choices[0]
+                delta = choice.delta
+                if delta is not None:
+                    reasoning = getattr(delta, "reasoning_content", None)
+                    if reasoning:
+                        yield Text("reasoning", reasoning)
+                    if delta.content:
+                        yield Text("content", delta.content)
+                if choice.finish_reason:
+                    finish_reason = choice.finish_reason
+            if chunk.usage is not None:
+                usage = _usage(chunk.usage)
+            model = chunk.model or model
+            chunk_id = chunk.id or chunk_id
+    except openai.APITimeoutError:
+        raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
+    except openai.APIConnectionError as exc:
+        cause = exc.__cause__
+        raise StreamBroken(f"connection lost: {one_line(str(cause) or type(cause).__name__) if cause else 'closed'}") from None
+    except openai.APIError as exc:
+        raise StreamBroken(f"the server reported an error mid-stream: {one_line(exc.message)}") from None
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
+    if finish_reason is None:
+        raise StreamBroken("the stream ended before the model finished (no finish_reason)")
+    if usage:
+        yield usage
+    yield Done(finish_reason, model, chunk_id)

@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.11"
+# dependencies = [
+#   "openai>=3.50,<4",
+#   "httpx>=0.27,<1",
+#   "httpx-sse>=0.4,<1",
+# ]
+# ///
+"""Stream a Kimi answer through RunAPI as it is generated (run with --help)."""
+
+import sys
+
+from kimi_skill.cli import stream_main
+
+if __name__ == "__main__":
+    sys.exit(stream_main())
