@@ -103,6 +103,8 @@ def _events(response: Any, timeout: float) -> Iterator[Event]:
             stop_reason = (data.get("delta") or {}).get("stop_reason") or stop_reason
             output_tokens = (data.get("usage") or {}).get("output_tokens", output_tokens)
         elif kind == "message_stop":
+            if ident is None and model is None:
+                raise StreamBroken("unreadable stream (message_stop without message_start)")
             if input_tokens is not None or output_tokens is not None:
                 yield _usage(input_tokens, output_tokens)
             yield Done(normalise(stop_reason), model, ident)

@@ -16,7 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .config import DEFAULT_MODEL, Settings, load_settings
 from .debug import DebugLog
-from .errors import INTERRUPTED, KimiError, RequestRefused, ServiceError, StreamBroken
+from .errors import INTERRUPTED, KimiError, RequestRefused, StreamBroken
 from .events import ChatRequest, Event
 from .output import Renderer
 from .prompt import DEFAULT_MAX_INPUT_BYTES, read_prompt
@@ -183,7 +183,7 @@ def _run_chat(argv: list[str] | None, streaming: bool) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    except Exception as exc:  # noqa: BLE001  (the promise is: no traceback, ever)
+    except Exception as exc:
         return _internal(exc, args.debug)
 
 
@@ -238,8 +238,6 @@ def models_main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return _internal(exc, args.debug)
 
-
-__all__ = ["chat_main", "stream_main", "models_main", "ServiceError"]

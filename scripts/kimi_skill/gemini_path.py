@@ -150,9 +150,15 @@ def json_array_items(chunks: Iterable[bytes]) -> Iterator[Any]:
             if buffer[pos] == "]":
                 return
             try:
-                item, pos = decoder.raw_decode(buffer, pos)
+                item, end = decoder.raw_decode(buffer, pos)
             except ValueError:
                 break  # incomplete element: wait for more bytes
+            after = end
+            while after < len(buffer) and buffer[after] in " \t\r\n":
+                after += 1
+            if after == len(buffer) or buffer[after] not in ",]":
+                break  # a number may go on in the next chunk ("0" then ".5"): wait for its delimiter
+            pos = end
             yield item
         buffer = buffer[pos:]
         if len(buffer) > 8 * 1024 * 1024:

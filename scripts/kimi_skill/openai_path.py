@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .config import Settings
 from .debug import DebugLog
 from .errors import HTTPFailure, ServiceError, StreamBroken
 from .events import ChatRequest, Done, Event, Text, Usage
 from .failures import one_line, status_failure
 from .retry import RetryPolicy, call
-from .config import Settings
 
 CONNECT_TIMEOUT = 10.0
 
@@ -22,7 +22,16 @@ CONNECT_TIMEOUT = 10.0
 def _client(settings: Settings, timeout: float, debug: DebugLog | None) -> Any:
     import openai
 
-    http_client = openai.DefaultHttpxClient(event_hooks=debug.hooks()) if debug else None
+    # The SDK's default client follows redirects; ours never does, so the key cannot be
+    # carried to a host the user did not configure.
+    options: dict[str, Any] = {"follow_redirects": False}
+    if debug:
+        options["event_hooks"] = debug.hooks()
+    if settings.base_url.startswith("http://"):
+        # Plain http is only allowed to loopback (config.check_base_url) and redirects are not
+        # followed, so no TLS handshake can happen: skip loading the CA bundle (about 16 ms).
+        options["verify"] = False
+    http_client = openai.DefaultHttpxClient(**options)
     return openai.OpenAI(
         api_key=settings.key.reveal(),
         base_url=settings.base_url,
@@ -93,6 +102,8 @@ def complete(
             raise _failure(exc) from None
 
     response = call(attempt, policy, settings.key_source)
+    if isinstance(response, (str, bytes)):
+        raise ServiceError("the API sent a non-JSON body (HTTP 200); check OPENAI_BASE_URL")
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list) or not choices:
         raise _malformed("no choices")
@@ -125,6 +136,13 @@ def stream(
             raise _failure(exc) from None
 
     chunks = call(attempt, policy, settings.key_source)
+    kind = chunks.response.headers.get("content-type", "").split(";")[0]
+    if kind != "text/event-stream":
+        chunks.close()
+        raise ServiceError(
+            f"the API answered a stream request with {kind or 'no content type'} "
+            f"(HTTP {chunks.response.status_code}) instead of an event stream; check OPENAI_BASE_URL"
+        )
     finish_reason = model = chunk_id = None
     usage: Usage | None = None
     try:

@@ -51,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "runapi-emulator"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # -- plumbing -------------------------------------------------------------------------
@@ -94,10 +94,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- routing --------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle("POST")
 
     def _surface(self, method: str, path: str) -> ModuleType | None:

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Measure the skill against the local emulator and print the figures beside their budgets.
+
+Not a test: timings depend on the machine, so nothing here fails a build. Run with ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+PY = sys.executable
+KEY = "emulator-local-key"
+
+
+@contextmanager
+def emulator(*args: str) -> Iterator[str]:
+    proc = subprocess.Popen([PY, "-m", "kimi_skill.emulator", *args], cwd=SCRIPTS, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    base = proc.stdout.readline().strip()
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def env_for(base: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "RUNAPI_TOKEN")}
+    return env | {"RUNAPI_TOKEN": KEY, "OPENAI_BASE_URL": base}
+
+
+def wall(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    """Median wall time of a cold process, in ms."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=False)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; it prints its own elapsed seconds. Returns (seconds, peak MiB)."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen([PY, "-c", code], env=env, stdout=out, stderr=subprocess.PIPE, cwd=SCRIPTS)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        text = out.read().decode().strip().splitlines()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench child failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return float(text[-1]), usage.ru_maxrss / 1024
+
+
+OURS = textwrap.dedent("""
+    import os, sys, time
+    import openai  # start-up is measured separately; this figure is the stream itself
+    sys.argv = ["stream.py", "--model", "kimi-k2.5", "go"]
+    devnull = open(os.devnull, "w")
+    real = sys.stdout
+    sys.stdout = devnull
+    from kimi_skill.cli import stream_main
+    start = time.perf_counter()
+    code = stream_main()
+    took = time.perf_counter() - start
+    sys.stdout = real
+    assert code == 0, code
+    print(took)
+""")
+
+BARE = textwrap.dedent("""
+    import os, time, openai
+    start = time.perf_counter()
+    client = openai.OpenAI(api_key=os.environ["RUNAPI_TOKEN"], base_url=os.environ["OPENAI_BASE_URL"], max_retries=0)
+    stream = client.chat.completions.create(model="kimi-k2.5", messages=[{"role": "user", "content": "go"}],
+                                            stream=True, stream_options={"include_usage": True})
+    for chunk in stream:
+        pass
+    print(time.perf_counter() - start)
+""")
+
+
+def verdict(ok: bool) -> str:
+    return "within budget" if ok else "OVER BUDGET"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9, help="runs per cold-start figure (median is printed)")
+    parser.add_argument("--chunks", type=int, default=20_000)
+    parser.add_argument("--memory-chunks", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, medians of {args.runs} cold runs\n")
+
+    with emulator() as base:
+        env = env_for(base)
+        models = wall([PY, str(SCRIPTS / "models.py")], env, args.runs)
+        help_ = wall([PY, str(SCRIPTS / "chat.py"), "--help"], env, args.runs)
+        chat = wall([PY, str(SCRIPTS / "chat.py"), "hello"], env, args.runs)
+        sdk = wall([PY, "-c", "import openai"], env, args.runs)
+        bare = wall([PY, "-c", "pass"], env, args.runs)
+    print(f"python -c pass                    {bare:7.1f} ms   (interpreter start)")
+    print(f"models.py (listing, emulator)     {models:7.1f} ms   budget 150 ms: {verdict(models < 150)}")
+    print(f"chat.py --help                    {help_:7.1f} ms   budget 150 ms: {verdict(help_ < 150)}")
+    print(f"python -c 'import openai'         {sdk:7.1f} ms")
+    ratio = chat / sdk
+    print(f"chat.py hello (end to end)        {chat:7.1f} ms   = {ratio:.2f}x the SDK import; budget 1.15x: {verdict(ratio <= 1.15)}")
+
+    with emulator("--chunks", str(args.chunks)) as base:
+        env = env_for(base)
+        ours = min(timed_child(OURS, env)[0] for _ in range(3))
+        sdk_loop = min(timed_child(BARE, env)[0] for _ in range(3))
+    ours_rate, bare_rate = args.chunks / ours, args.chunks / sdk_loop
+    print(f"\nstream.py, {args.chunks} chunks          {ours_rate:9.0f} chunks/s (best of 3)")
+    print(f"bare SDK iteration, same stream   {bare_rate:9.0f} chunks/s (best of 3)")
+    print(f"ratio                             {ours_rate / bare_rate:9.2f}x   budget >= 0.9x: {verdict(ours_rate / bare_rate >= 0.9)}")
+
+    with emulator("--chunks", str(args.memory_chunks)) as base:
+        _, peak = timed_child(OURS, env_for(base))
+    print(f"\npeak RSS, {args.memory_chunks}-chunk stream   {peak:7.1f} MiB   budget 80 MiB: {verdict(peak < 80)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
