@@ -98,7 +98,7 @@ def test_flag_overrides_environment():
 def test_a_bad_environment_value_is_a_usage_error():
     with pytest.raises(UsageError) as caught:
         policy_from(None, {"KIMI_MAX_RETRIES": "many"})
-    assert caught.value.message == "KIMI_MAX_RETRIES must be a whole number, not 'many'"
+    assert caught.value.message == "KIMI_MAX_RETRIES must be a whole number from 0 to 10"
 
 
 def test_kimi_max_retries_reaches_the_scripts(run, emulator):

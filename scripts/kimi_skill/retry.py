@@ -40,7 +40,7 @@ def policy_from(flag: int | None, environ: Mapping[str, str]) -> RetryPolicy:
         try:
             value = int(raw)
         except ValueError:
-            raise UsageError(f"KIMI_MAX_RETRIES must be a whole number, not {raw[:20]!r}") from None
+            raise UsageError("KIMI_MAX_RETRIES must be a whole number from 0 to 10") from None
     if not 0 <= value <= 10:
         raise UsageError(f"the number of retries must be between 0 and 10, not {value}")
     return RetryPolicy(max_retries=value)

@@ -1,0 +1,191 @@
+"""SKILL.md and references/*.md: links resolve, code parses, and documented commands use only
+scripts and flags that exist."""
+
+from __future__ import annotations
+
+import ast
+import json
+import posixpath
+import re
+import shlex
+from urllib.parse import unquote, urlsplit
+
+from . import markdown, pysource
+from .skill import Skill
+
+SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "shell-session"}
+INVOKE = re.compile(r"(?:\b(?:python3?|py|uv\s+run)\s+|(?<![\w/.-]))((?:\./)?scripts/[\w./-]+\.py)\b")
+BASE_ASSIGN = re.compile(r"""(?:OPENAI_BASE_URL|BASE_URL|base_url|baseURL)\s*[=:]\s*["']?(https?://[^\s"'`,)]+)""")
+URL = re.compile(r"""https?://[^\s"'`<>)\]]+""")
+LOOPBACK = re.compile(r"^https?://(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\w+)?(/|$)")
+MAX_BODY_LINES = 500
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+
+
+def documents(skill: Skill) -> list[str]:
+    names = [rel for rel in ("SKILL.md", "skill.md") if skill.folder.has(rel)][:1]
+    names += sorted(rel for rel in skill.folder.files if rel.startswith("references/") and rel.endswith(".md"))
+    return names
+
+
+def console_scripts(skill: Skill) -> dict[str, str]:
+    """Console-script names declared in pyproject.toml -> the module file that defines them."""
+    text = skill.folder.text("pyproject.toml")
+    if text is None:
+        return {}
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    found: dict[str, str] = {}
+    for name, target in (data.get("project", {}).get("scripts") or {}).items():
+        module = str(target).split(":", 1)[0].replace(".", "/")
+        for prefix in ("", "scripts/", "src/"):
+            for candidate in (f"{prefix}{module}.py", f"{prefix}{module}/__init__.py", f"{prefix}{module}/__main__.py"):
+                if skill.folder.has(candidate):
+                    found[name] = candidate
+    return found
+
+
+def check(skill: Skill) -> None:
+    consoles = console_scripts(skill)
+    flags_cache: dict[str, set[str] | None] = {}
+    for rel in documents(skill):
+        text = skill.folder.text(rel)
+        if text is None:
+            continue
+        first = 1
+        if rel.lower() == "skill.md":
+            text, first = skill.body, skill.body_first_line
+            if len(text.split("\n")) > MAX_BODY_LINES:
+                skill.add("body-too-long", rel, first, f"the body has {len(text.splitlines())} lines; keep SKILL.md under {MAX_BODY_LINES} and move details to references/")
+        if len(text) > MAX_MARKDOWN_BYTES:
+            skill.add("file-too-large", rel, 1, f"{len(text)} characters; Markdown checks stop at {MAX_MARKDOWN_BYTES}")
+            continue
+        codes, links = markdown.walk(text, first)
+        for link in links:
+            _link(skill, rel, link)
+        for code in codes:
+            _code(skill, rel, code, consoles, flags_cache)
+
+
+def _link(skill: Skill, rel: str, link: markdown.Link) -> None:
+    parts = urlsplit(link.href)
+    if parts.scheme or parts.netloc or link.href.startswith("#") or not parts.path:
+        return
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+    if target.startswith("../") or not (skill.folder.has(target) or any(f.startswith(target.rstrip("/") + "/") for f in skill.folder.files)):
+        skill.add("link-broken", rel, link.line, f"link target {link.href} does not exist in the package")
+
+
+def _code(skill: Skill, rel: str, code: markdown.Code, consoles: dict[str, str], cache: dict[str, set[str] | None]) -> None:
+    if code.lang in ("python", "py", "python3"):
+        try:
+            ast.parse(code.text)
+        except SyntaxError as exc:
+            skill.add("code-python", rel, code.line + (exc.lineno or 1) - 1, f"python block does not parse: {exc.msg}")
+        return
+    if code.lang == "json":
+        try:
+            json.loads(code.text)
+        except ValueError as exc:
+            line = getattr(exc, "lineno", 1)
+            skill.add("code-json", rel, code.line + line - 1, f"json block is not valid JSON: {getattr(exc, 'msg', exc)}")
+        return
+    if code.lang not in SHELL_LANGS:
+        return
+    for line, text in markdown.lines(code):
+        _commands(skill, rel, line, text, consoles, cache)
+        _curl_payload(skill, rel, line, text)
+        _base_url(skill, rel, line, text)
+
+
+def _tokens(text: str) -> list[str]:
+    try:
+        return shlex.split(text, comments=True)
+    except ValueError:
+        return text.split()
+
+
+def _segments(tokens: list[str]) -> list[list[str]]:
+    segments, current = [], []
+    for token in tokens:
+        if token in ("|", "||", "&&", ";", "&"):
+            segments.append(current)
+            current = []
+        else:
+            current.append(token)
+    segments.append(current)
+    return segments
+
+
+def _commands(skill: Skill, rel: str, line: int, text: str, consoles: dict[str, str], cache: dict[str, set[str] | None]) -> None:
+    for segment in _segments(_tokens(text)):
+        for index, token in enumerate(segment):
+            script = None
+            if INVOKE.fullmatch(token) or (token.endswith(".py") and token.removeprefix("./").startswith("scripts/")):
+                script = token.removeprefix("./")
+                if not skill.folder.has(script):
+                    skill.add("command-unknown-script", rel, line, f"documented command runs {token}, which does not exist")
+                    break
+            elif token in consoles:
+                script = consoles[token]
+            if script is None:
+                continue
+            if script not in cache:
+                cache[script] = pysource.flags_of_script(skill.folder, script)
+            known = cache[script]
+            if known is None:
+                break
+            for arg in segment[index + 1 :]:
+                if arg == "--":
+                    break
+                if not arg.startswith("-") or arg == "-" or _is_number(arg):
+                    continue
+                flag = arg.split("=", 1)[0]
+                if flag not in known:
+                    skill.add("command-unknown-flag", rel, line, f"{script.rsplit('/', 1)[-1]} has no flag {flag}")
+            break
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _curl_payload(skill: Skill, rel: str, line: int, text: str) -> None:
+    tokens = _tokens(text)
+    if "curl" not in tokens:
+        return
+    for flag, value in zip(tokens, tokens[1:], strict=False):
+        if flag in ("-d", "--data", "--data-raw", "--json", "--data-binary") and value.lstrip()[:1] in ("{", "["):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                skill.add("code-json", rel, line, f"curl payload is not valid JSON: {getattr(exc, 'msg', exc)}")
+
+
+def declared_base(skill: Skill) -> str | None:
+    api = skill.mf.get("api")
+    base = api.get("base_url") if isinstance(api, dict) else None
+    return base.rstrip("/") if isinstance(base, str) else None
+
+
+def _base_url(skill: Skill, rel: str, line: int, text: str) -> None:
+    base = declared_base(skill)
+    if base is None:
+        return
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+    for match in BASE_ASSIGN.finditer(text):
+        value = match.group(1).rstrip("/")
+        if value != base and not LOOPBACK.match(value):
+            skill.add("base-url-mismatch", rel, line, f"example base URL {value} differs from the declared default {base}")
+    if "curl" in text:
+        for url in URL.findall(text):
+            if not url.startswith(origin) and not LOOPBACK.match(url):
+                skill.add("base-url-mismatch", rel, line, f"curl example calls {url.split('?')[0]}, outside the declared API origin {origin}")

@@ -1,0 +1,132 @@
+"""Scripts: they parse, read only declared env vars, never take a key as a flag, and (with
+``--run-scripts``) answer --help and fail cleanly without leaking what is in their environment."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+
+from . import pysource
+from .check_manifest import frontmatter_env, manifest_env
+from .skill import Skill
+
+CREDENTIAL = re.compile(r"(^|_)(API_?KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$")
+KEY_FLAG = re.compile(r"^--?(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth)$")
+ENV_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+
+
+def declared_env(skill: Skill) -> dict[str, tuple[str, int]]:
+    """Every declared env var -> (file, line) of its declaration."""
+    declared = {name: ("SKILL.md", line) for name, (_, line) in frontmatter_env(skill).items()}
+    for name, (_, line) in manifest_env(skill).items():
+        declared.setdefault(name, ("skill.yaml", line))
+    return declared
+
+
+def check(skill: Skill) -> None:
+    folder = skill.folder
+    reads: dict[str, list[tuple[str, int, int]]] = {}
+    for rel in folder.files:
+        if not rel.endswith(".py"):
+            continue
+        text = folder.text(rel)
+        if text is None:
+            continue
+        try:
+            tree = ast.parse(text, filename=rel)
+        except SyntaxError as exc:
+            skill.add("python-syntax", rel, exc.lineno or 1, f"does not parse: {exc.msg}", exc.offset or 1)
+            continue
+        except ValueError as exc:
+            skill.add("python-syntax", rel, 1, f"does not parse: {exc}")
+            continue
+        if not rel.startswith("scripts/"):
+            continue
+        for read in pysource.env_reads(tree):
+            reads.setdefault(read.name, []).append((rel, read.line, read.col))
+        for flag in pysource.argparse_flags(tree):
+            if KEY_FLAG.match(flag.name):
+                skill.add("key-flag", rel, flag.line, f"flag {flag.name} would put a key in argv and shell history; read it from an env var instead")
+    _env(skill, reads)
+
+
+def _env(skill: Skill, reads: dict[str, list[tuple[str, int, int]]]) -> None:
+    declared = declared_env(skill)
+    if not declared and not reads:
+        return
+    for name, places in sorted(reads.items()):
+        if name not in declared:
+            rel, line, col = places[0]
+            skill.add("env-undeclared", rel, line, f"reads {name}, which neither SKILL.md (metadata.openclaw.envVars) nor skill.yaml declares", col)
+    for name, (rel, line) in sorted(declared.items()):
+        if name not in reads:
+            skill.add("env-unused", rel, line, f"{name} is declared but no script reads it")
+    block = skill.openclaw
+    requires = block.get("requires") if isinstance(block.get("requires"), dict) else {}
+    injectable = set(requires.get("env") or []) | {block.get("primaryEnv")}
+    for name in sorted(set(declared) | set(reads)):
+        if CREDENTIAL.search(name) and name not in injectable:
+            rel, line = declared.get(name) or reads[name][0][:2]
+            skill.add("env-not-injectable", rel, line, f"{name} looks like a credential but is neither primaryEnv nor in requires.env, so OpenClaw will not inject it from its config")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_scripts(skill: Skill, timeout: float = 60) -> None:
+    """Run every listed script with --help, then once with canary env values and no server."""
+    scripts = [s for s in skill.mf.get("scripts") or [] if isinstance(s, dict) and isinstance(s.get("path"), str)]
+    if not scripts:
+        scripts = [{"path": rel} for rel in skill.folder.files if rel.startswith("scripts/") and rel.count("/") == 1 and rel.endswith(".py")]
+    codes = {int(k) for k in (skill.mf.get("exit_codes") or {}) if str(k).isdigit()}
+    port = _closed_port()
+    base_env = {k: os.environ[k] for k in ENV_INHERITED if k in os.environ}
+    canaries = {}
+    for name in declared_env(skill):
+        token = f"canary{secrets.token_hex(8)}"
+        is_url = name.endswith(("_URL", "_BASE", "_ENDPOINT", "_HOST"))
+        canaries[name] = f"http://127.0.0.1:{port}/{token}" if is_url else token
+    for script in scripts:
+        rel = script["path"].removeprefix("./")
+        if not skill.folder.has(rel):
+            continue
+        full = str(skill.folder.root / rel)
+        try:
+            helped = subprocess.run([sys.executable, full, "--help"], capture_output=True, text=True, env=base_env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
+        except subprocess.TimeoutExpired:
+            skill.add("script-help", rel, 1, f"--help did not finish within {timeout:g} s")
+            continue
+        if helped.returncode != 0:
+            skill.add("script-help", rel, 1, f"--help exited {helped.returncode}: {_last(helped.stderr)}")
+        args = [str(a) for a in script.get("example_args") or []]
+        env = base_env | canaries
+        try:
+            ran = subprocess.run([sys.executable, full, *args], capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
+        except subprocess.TimeoutExpired:
+            skill.add("script-traceback", rel, 1, f"with no server reachable it did not finish within {timeout:g} s")
+            continue
+        output = ran.stdout + ran.stderr
+        for name, value in canaries.items():
+            token = value.rsplit("/", 1)[-1]
+            if token in output:
+                skill.add("script-canary-leak", rel, 1, f"printed the value of {name} (a canary); never echo env values, mask them")
+        lines = [line for line in ran.stderr.splitlines() if line.strip()]
+        if "Traceback (most recent call last)" in ran.stderr:
+            skill.add("script-traceback", rel, 1, f"failed with a traceback: {_last(ran.stderr)}")
+        elif ran.returncode == 0:
+            continue
+        elif len(lines) != 1 or (codes and ran.returncode not in codes):
+            skill.add("script-traceback", rel, 1, f"exit {ran.returncode} with {len(lines)} stderr lines; expected one error line and a documented exit code")
+
+
+def _last(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return (lines[-1] if lines else "no output")[:160]
