@@ -62,7 +62,8 @@ def check(skill: Skill) -> None:
                 table_header = False
             if PRICE.search(line) or (table_header and MONEY.search(line)):
                 skill.add("pricing-copied", rel, number, "prices per token belong on the provider's pricing page: link it (https://runapi.ai/models/kimi.md) instead of copying figures that go stale")
-    if skill.skill_md is not None and not STREAMING.search(skill.body):
+    streams = "stream" in skill.body.lower() or any("stream" in rel for rel in skill.folder.files if rel.startswith("scripts/"))
+    if skill.skill_md is not None and streams and not STREAMING.search(skill.body):
         skill.add("streaming-documented", "SKILL.md", skill.body_first_line, "SKILL.md does not say when to stream; add a line such as 'stream answers longer than a few hundred tokens'")
 
 

@@ -4,6 +4,7 @@ scripts and flags that exist."""
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import posixpath
 import re
@@ -162,7 +163,7 @@ def _curl_payload(skill: Skill, rel: str, line: int, text: str) -> None:
     tokens = _tokens(text)
     if "curl" not in tokens:
         return
-    for flag, value in zip(tokens, tokens[1:], strict=False):
+    for flag, value in itertools.pairwise(tokens):
         if flag in ("-d", "--data", "--data-raw", "--json", "--data-binary") and value.lstrip()[:1] in ("{", "["):
             try:
                 json.loads(value)

@@ -12,7 +12,9 @@ from . import report
 from .hosts import TARGETS
 from .runner import Options, validate
 
-DEFAULT_PATH = str(Path(__file__).resolve().parents[3])
+_OWN = Path(__file__).resolve().parents[3]
+# Run from the skill folder (scripts/validate.py) the default is that skill; installed, the cwd.
+DEFAULT_PATH = str(_OWN) if (_OWN / "SKILL.md").is_file() else "."
 
 
 class Parser(argparse.ArgumentParser):
