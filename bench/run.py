@@ -110,10 +110,12 @@ def main() -> int:
         chat = wall([PY, str(SCRIPTS / "chat.py"), "hello"], env, args.runs)
         sdk = wall([PY, "-c", "import openai"], env, args.runs)
         bare = wall([PY, "-c", "pass"], env, args.runs)
+        validate = wall([PY, str(SCRIPTS / "validate.py")], env, args.runs)
     print(f"python -c pass                    {bare:7.1f} ms   (interpreter start)")
     print(f"models.py (listing, emulator)     {models:7.1f} ms   budget 150 ms: {verdict(models < 150)}")
     print(f"chat.py --help                    {help_:7.1f} ms   budget 150 ms: {verdict(help_ < 150)}")
     print(f"python -c 'import openai'         {sdk:7.1f} ms")
+    print(f"validate.py (this package)        {validate:7.1f} ms   budget 300 ms: {verdict(validate < 300)}")
     ratio = chat / sdk
     print(f"chat.py hello (end to end)        {chat:7.1f} ms   = {ratio:.2f}x the SDK import; budget 1.15x: {verdict(ratio <= 1.15)}")
 

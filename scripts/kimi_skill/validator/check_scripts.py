@@ -37,19 +37,21 @@ def check(skill: Skill) -> None:
         text = folder.text(rel)
         if text is None:
             continue
-        try:
-            tree = ast.parse(text, filename=rel)
-        except SyntaxError as exc:
-            skill.add("python-syntax", rel, exc.lineno or 1, f"does not parse: {exc.msg}", exc.offset or 1)
-            continue
-        except ValueError as exc:
-            skill.add("python-syntax", rel, 1, f"does not parse: {exc}")
+        tree = pysource.parse(folder, rel)
+        if tree is None:
+            try:
+                ast.parse(text, filename=rel)
+            except SyntaxError as exc:
+                skill.add("python-syntax", rel, exc.lineno or 1, f"does not parse: {exc.msg}", exc.offset or 1)
+            except (ValueError, RecursionError) as exc:
+                skill.add("python-syntax", rel, 1, f"does not parse: {type(exc).__name__}")
             continue
         if not rel.startswith("scripts/"):
             continue
-        for read in pysource.env_reads(tree):
+        found = pysource.facts(folder, rel)
+        for read in found.env if found else ():
             reads.setdefault(read.name, []).append((rel, read.line, read.col))
-        for flag in pysource.argparse_flags(tree):
+        for flag in found.flags if found else ():
             if KEY_FLAG.match(flag.name):
                 skill.add("key-flag", rel, flag.line, f"flag {flag.name} would put a key in argv and shell history; read it from an env var instead")
     _env(skill, reads)

@@ -32,6 +32,7 @@ class Folder:
     findings: list[Finding] = field(default_factory=list)
     _text: dict[str, str | None] = field(default_factory=dict)
     _bytes: dict[str, bytes | None] = field(default_factory=dict)
+    trees: dict[str, object] = field(default_factory=dict)  # parsed Python, shared by every check
 
     @classmethod
     def load(cls, path: str) -> Folder:

@@ -30,22 +30,51 @@ def _mentions_environ(node: ast.AST) -> bool:
 def env_reads(tree: ast.AST) -> Iterator[EnvRead]:
     """``os.environ[...]``, ``os.getenv(...)``, ``environ.get(...)``, also through a local alias
     such as ``env = os.environ if environ is None else environ``."""
+    yield from _scan(tree).env
+
+
+def _env_key(node: ast.AST, aliases: set[str]) -> ast.AST | None:
+    if isinstance(node, ast.Subscript) and _is_environ(node.value, aliases):
+        return node.slice
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault") and _is_environ(func.value, aliases):
+            return node.args[0]
+        if (isinstance(func, ast.Attribute) and func.attr == "getenv") or (isinstance(func, ast.Name) and func.id == "getenv"):
+            return node.args[0]
+    return None
+
+
+@dataclass
+class _Scan:
+    env: list[EnvRead]
+    flags: list[Flag]
+    import_nodes: list[ast.Import | ast.ImportFrom]
+
+
+def _scan(tree: ast.AST) -> _Scan:
+    """One walk over the tree for everything the checks need from it."""
     aliases: set[str] = set()
+    candidates: list[ast.AST] = []
+    flags: list[Flag] = []
+    imports: list[ast.Import | ast.ImportFrom] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and _mentions_environ(node.value):
             aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    for node in ast.walk(tree):
-        key: ast.AST | None = None
-        if isinstance(node, ast.Subscript) and _is_environ(node.value, aliases):
-            key = node.slice
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault") and _is_environ(func.value, aliases):
-                key = node.args[0]
-            elif (isinstance(func, ast.Attribute) and func.attr == "getenv") or (isinstance(func, ast.Name) and func.id == "getenv"):
-                key = node.args[0]
+        elif isinstance(node, (ast.Subscript, ast.Call)):
+            candidates.append(node)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("-"):
+                        flags.append(Flag(arg.value, node.lineno))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+    env = []
+    for node in candidates:
+        key = _env_key(node, aliases)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            yield EnvRead(key.value, node.lineno, node.col_offset + 1)
+            env.append(EnvRead(key.value, node.lineno, node.col_offset + 1))  # type: ignore[attr-defined]
+    return _Scan(env, flags, imports)
 
 
 @dataclass(frozen=True)
@@ -55,28 +84,28 @@ class Flag:
 
 
 def argparse_flags(tree: ast.AST) -> Iterator[Flag]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-            for arg in node.args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("-"):
-                    yield Flag(arg.value, node.lineno)
+    yield from _scan(tree).flags
 
 
 def parse(folder: Folder, rel: str) -> ast.Module | None:
-    text = folder.text(rel)
-    if text is None:
-        return None
-    try:
-        return ast.parse(text, filename=rel)
-    except (SyntaxError, ValueError):
-        return None
+    """The file's syntax tree, parsed once per run; None when it cannot be read or parsed."""
+    if rel not in folder.trees:
+        text = folder.text(rel)
+        tree: ast.Module | None = None
+        if text is not None:
+            try:
+                tree = ast.parse(text, filename=rel)
+            except (SyntaxError, ValueError, RecursionError):
+                tree = None
+        folder.trees[rel] = tree
+    return folder.trees[rel]  # type: ignore[return-value]
 
 
-def local_imports(folder: Folder, rel: str, tree: ast.AST) -> Iterator[str]:
+def local_imports(folder: Folder, rel: str, nodes: list[ast.Import | ast.ImportFrom]) -> Iterator[str]:
     """Files of this folder that ``rel`` imports (absolute from its own directory, or relative)."""
     base = rel.rsplit("/", 1)[0] if "/" in rel else ""
     package = base
-    for node in ast.walk(tree):
+    for node in nodes:
         names: list[str] = []
         if isinstance(node, ast.ImportFrom):
             if node.level:
@@ -100,21 +129,40 @@ def local_imports(folder: Folder, rel: str, tree: ast.AST) -> Iterator[str]:
                     yield candidate
 
 
-def flags_of_script(folder: Folder, rel: str, limit: int = 40) -> set[str] | None:
+@dataclass(frozen=True)
+class Facts:
+    env: tuple[EnvRead, ...]
+    flags: tuple[Flag, ...]
+    imports: tuple[str, ...]
+
+
+def facts(folder: Folder, rel: str) -> Facts | None:
+    """Env reads, flags and local imports of one file, computed once per run."""
+    key = f"facts:{rel}"
+    if key not in folder.trees:
+        tree = parse(folder, rel)
+        if tree is None:
+            folder.trees[key] = None
+        else:
+            scan = _scan(tree)
+            folder.trees[key] = Facts(tuple(scan.env), tuple(scan.flags), tuple(local_imports(folder, rel, scan.import_nodes)))
+    return folder.trees[key]  # type: ignore[return-value]
+
+
+def flags_of_script(folder: Folder, rel: str, limit: int = 60) -> set[str] | None:
     """Every flag defined by the script or by local modules it imports (an over-approximation);
     None when the script cannot be read."""
-    tree = parse(folder, rel)
-    if tree is None:
+    if facts(folder, rel) is None:
         return None
     flags = {"-h", "--help"}
-    seen, queue = {rel}, [(rel, tree)]
+    seen, queue = {rel}, [rel]
     while queue and len(seen) <= limit:
-        current, current_tree = queue.pop()
-        flags.update(f.name for f in argparse_flags(current_tree))
-        for dep in local_imports(folder, current, current_tree):
+        found = facts(folder, queue.pop())
+        if found is None:
+            continue
+        flags.update(f.name for f in found.flags)
+        for dep in found.imports:
             if dep not in seen:
                 seen.add(dep)
-                dep_tree = parse(folder, dep)
-                if dep_tree is not None:
-                    queue.append((dep, dep_tree))
+                queue.append(dep)
     return flags

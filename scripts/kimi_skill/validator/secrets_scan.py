@@ -16,30 +16,32 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# Lower-case literals; every detector below needs at least one of them on its line.
 KEYWORDS = (
-    "sk-", "sk_", "rk_", "aiza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "akia", "asia", "hf_",
-    "eyj", "-----begin", "bearer", "key", "token", "secret", "passw", "credential", "auth",
+    "key", "token", "secret", "passw", "credential", "auth", "sk-", "aiza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+    "github_pat_", "xox", "akia", "asia", "_live_", "hf_", "eyj", "-----begin",
 )
-EDGE = r"(?<![A-Za-z0-9_+/=.-])"
-VENDOR = [
-    ("Anthropic key", re.compile(EDGE + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,})")),
-    ("OpenAI key", re.compile(EDGE + r"(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,})")),
-    ("OpenAI key", re.compile(EDGE + r"(sk-[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})")),
-    ("sk- key", re.compile(EDGE + r"(sk-(?:kimi-)?[A-Za-z0-9]{32,})(?![A-Za-z0-9_-])")),
-    ("Google API key", re.compile(EDGE + r"(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])")),
-    ("GitHub token", re.compile(EDGE + r"(gh[pousr]_[A-Za-z0-9]{36,})")),
-    ("GitHub token", re.compile(EDGE + r"(github_pat_[A-Za-z0-9_]{50,})")),
-    ("Slack token", re.compile(EDGE + r"(xox[abprs]-[A-Za-z0-9-]{10,})")),
-    ("AWS access key", re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])")),
-    ("Stripe key", re.compile(EDGE + r"((?:sk|rk)_live_[0-9A-Za-z]{20,})")),
-    ("Hugging Face token", re.compile(EDGE + r"(hf_[A-Za-z0-9]{30,})")),
-    ("JWT", re.compile(EDGE + r"(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})")),
+EDGE = r"(?<![A-Za-z0-9_+/.-])"
+VENDOR = [  # (kind, the literal each match must contain, pattern)
+    ("Anthropic key", "sk-ant-", re.compile(EDGE + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,})")),
+    ("OpenAI key", "sk-", re.compile(EDGE + r"(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,})")),
+    ("OpenAI key", "T3BlbkFJ", re.compile(EDGE + r"(sk-[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})")),
+    ("sk- key", "sk-", re.compile(EDGE + r"(sk-(?:kimi-)?[A-Za-z0-9]{32,})(?![A-Za-z0-9_-])")),
+    ("Google API key", "AIza", re.compile(EDGE + r"(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])")),
+    ("GitHub token", "gh", re.compile(EDGE + r"(gh[pousr]_[A-Za-z0-9]{36,})")),
+    ("GitHub token", "github_pat_", re.compile(EDGE + r"(github_pat_[A-Za-z0-9_]{50,})")),
+    ("Slack token", "xox", re.compile(EDGE + r"(xox[abprs]-[A-Za-z0-9-]{10,})")),
+    ("AWS access key", "A", re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])")),
+    ("Stripe key", "_live_", re.compile(EDGE + r"((?:sk|rk)_live_[0-9A-Za-z]{20,})")),
+    ("Hugging Face token", "hf_", re.compile(EDGE + r"(hf_[A-Za-z0-9]{30,})")),
+    ("JWT", "eyJ", re.compile(EDGE + r"(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})")),
 ]
 PRIVATE_KEY = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)(?: BLOCK)?-----")
 HEADER = re.compile(
     r"""(?i)\b(authorization|x-api-key|x-goog-api-key|api-key|x-auth-token)["']?\s*[:=]\s*["']?\s*"""
     r"""(?:(?:bearer|token|basic)\s+)?([^\s"'`\\,;)}]+)"""
 )
+KEYISH_WORDS = ("key", "token", "secret", "passw", "credential", "auth", "bearer")
 KEYISH = r"[A-Za-z0-9_.-]*(?:api[_-]?key|apikey|access[_-]?key|secret|passw(?:or)?d|credential|private[_-]?key|token)[A-Za-z0-9_-]*"
 ASSIGN = re.compile(r"""(?i)(?<![A-Za-z0-9])(""" + KEYISH + r""")["']?\s*(?:=|:=|=>|:)\s*["']?([^\s"'`,;)}\]]+)""")
 ARGV = re.compile(r"""(?i)(--(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth))(?:=|\s+)["']?([^\s"'`;|&)]+)""")
@@ -56,6 +58,7 @@ NOT_SECRET_NAMES = re.compile(r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|us
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+)$")
 ALLOW = "skill-validate: allow"
 
 
@@ -93,8 +96,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.")):
         return True
-    if IDENT.match(value) and (value.isupper() or "_" in value or value.islower()):
-        return True  # YOUR_RUNAPI_TOKEN, RUNAPI_TOKEN, api_key: names, not values
+    if IDENT.match(value) and (not any(c.isdigit() for c in value) or SNAKE_NAME.match(value)):
+        return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
     return len(set(value)) <= 4 or _sequential(value)
 
 
@@ -132,8 +135,6 @@ def _lines_to_scan(text: str, lowered: str) -> list[int]:
 def scan_text(text: str) -> Iterator[Hit]:
     """Every real-looking credential in ``text`` (``skill-validate: allow`` is applied by the caller)."""
     lowered = text.lower()
-    if not any(k in lowered for k in KEYWORDS):
-        return
     line_no, last = 1, 0
     for start in _lines_to_scan(text, lowered):
         line_no += text.count("\n", last, start)
@@ -155,7 +156,10 @@ def scan_line(line: str, line_no: int) -> Iterator[Hit]:
         seen.add(value)
         return Hit(line_no, col + 1, kind, value, argv)
 
-    for kind, pattern in VENDOR:
+    lowered = line.lower()
+    for kind, literal, pattern in VENDOR:
+        if literal not in line:
+            continue
         for match in pattern.finditer(line):
             value = match.group(1)
             if is_placeholder(value) or entropy(value) < 3.0:
@@ -163,17 +167,20 @@ def scan_line(line: str, line_no: int) -> Iterator[Hit]:
             found = hit(match.start(1), kind, value, command)
             if found:
                 yield found
-    match = PRIVATE_KEY.search(line)
+    match = PRIVATE_KEY.search(line) if "-----BEGIN" in line else None
     if match:
         found = hit(match.start(), "private key", match.group(0), False)
         if found:
             yield found
-    for match in HEADER.finditer(line):
+    headers = "authoriz" in lowered or "api-key" in lowered or "auth-token" in lowered
+    for match in HEADER.finditer(line) if headers else ():
         value = match.group(2).strip()
         if not is_placeholder(value) and looks_random(value, "token"):
             found = hit(match.start(2), f"{match.group(1)} header value", value, command)
             if found:
                 yield found
+    if not any(word in lowered for word in KEYISH_WORDS):
+        return
     for pattern, argv in ((ARGV, True), (EXPORT, True), (ASSIGN, False)):
         for match in pattern.finditer(line):
             name, value = match.group(1), match.group(2).strip().rstrip(".")
