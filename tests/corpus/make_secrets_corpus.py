@@ -145,7 +145,7 @@ def main() -> None:
     lines += [f"catch\t{c}\t{x}\t{line}" for c, x, line in catch_lines()]
     lines += [f"pass\t{c}\t{x}\t{line}" for c, x, line in pass_lines()]
     out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {out}: {sum(1 for l in lines if l.startswith('catch'))} catch, {sum(1 for l in lines if l.startswith('pass'))} pass")
+    print(f"wrote {out}: {sum(1 for row in lines if row.startswith('catch'))} catch, {sum(1 for row in lines if row.startswith('pass'))} pass")
 
 
 if __name__ == "__main__":
