@@ -23,6 +23,8 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.test
 	$(BIN)/python -m ruff check scripts tests bench
+	$(BIN)/python scripts/validate.py --strict
+	$(BIN)/python scripts/package.py --output dist
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test

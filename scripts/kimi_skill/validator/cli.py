@@ -30,7 +30,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean (warnings allowed unless --strict), 1 findings at error level, 2 could not run. Rules: references/validator.md",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="skill folders (default: this skill)")
-    p.add_argument("--target", action="append", choices=[*TARGETS, "all"], help="host profile(s) to apply (default all)")
+    p.add_argument("--target", action="append", choices=[*TARGETS, "all"], help="host profile(s) to apply (default: skill.yaml distribution.checkout, else all)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default text)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--run-scripts", action="store_true", help="run each listed script with --help and with canary env values")
@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.scan and not (os.path.isfile(os.path.join(path, "SKILL.md")) or os.path.isfile(os.path.join(path, "skill.md"))):
             sys.stderr.write(f"error: {path} holds no SKILL.md; pass a skill folder, or use --scan for any tree\n")
             return 2
-    targets = list(TARGETS) if not args.target or "all" in args.target else list(dict.fromkeys(args.target))
+    if not args.target:
+        targets = None  # skill.yaml's distribution.checkout, or every host
+    else:
+        targets = list(TARGETS) if "all" in args.target else list(dict.fromkeys(args.target))
     options = Options(targets=targets, run_scripts=args.run_scripts, scan_only=args.scan, exclude=args.exclude)
     try:
         results = [validate(path, options) for path in paths]

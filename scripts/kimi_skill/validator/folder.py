@@ -6,6 +6,7 @@ virtualenvs, caches and VCS folders are skipped; unreadable files become finding
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ SKIP_DIRS = {
     ".ruff_cache", ".mypy_cache", ".hypothesis", ".tox", ".nox", "dist", "build", ".eggs", ".idea", ".vscode",
 }
 MAX_TEXT_BYTES = 16 * 1024 * 1024
+IGNORE_FILE = ".skill-validate-ignore"
 SNIFF_BYTES = 8192
 
 
@@ -34,12 +36,23 @@ class Folder:
     _bytes: dict[str, bytes | None] = field(default_factory=dict)
     trees: dict[str, object] = field(default_factory=dict)  # parsed Python, shared by every check
 
+    exclude: list[str] = field(default_factory=list)
+
     @classmethod
-    def load(cls, path: str) -> Folder:
+    def load(cls, path: str, exclude: list[str] | None = None) -> Folder:
+        """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``."""
         root = Path(path)
-        folder = cls(root=root, display=path.rstrip("/") or ".")
+        folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []))
+        try:
+            lines = (root / IGNORE_FILE).read_text(errors="replace").splitlines()
+        except OSError:
+            lines = []
+        folder.exclude += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
         folder._walk()
         return folder
+
+    def excluded(self, rel: str) -> bool:
+        return any(fnmatch.fnmatch(rel, p) or (rel + "/").startswith(p.rstrip("/") + "/") for p in self.exclude)
 
     def show(self, rel: str) -> str:
         """The path as the user will recognise it: relative to what they passed in."""
@@ -52,6 +65,8 @@ class Folder:
             kept = []
             for name in sorted(dirs):
                 full = os.path.join(current, name)
+                if self.excluded(name if rel_dir == "." else f"{rel_dir}/{name}"):
+                    continue
                 if os.path.islink(full):
                     self._check_link(full, rel_dir, name, real_root)
                 elif not _skip_dir(name):
@@ -60,6 +75,8 @@ class Folder:
             for name in sorted(names):
                 full = os.path.join(current, name)
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if self.excluded(rel):
+                    continue
                 if os.path.islink(full):
                     self._check_link(full, rel_dir, name, real_root)
                 elif os.path.isfile(full):

@@ -2,7 +2,7 @@
 
 JSON schema (version 1): ``{"version": 1, "tool": {"name", "version"}, "results": [{"path",
 "files", "findings": [{"rule", "level", "path", "line", "col", "message"}], "suppressed": [...],
-"hosts": {target: {"ok": bool, "errors": int}}}], "summary": {"errors", "warnings", "notes",
+"hosts": {target: {"ok": bool, "errors": int}}, "bundled": [target]}], "summary": {"errors", "warnings", "notes",
 "suppressed"}}``.
 """
 
@@ -38,9 +38,12 @@ def text(results: list[Result], verbose: bool) -> str:
             lines += [f"{f.path}:{f.line}:{f.col}: allowed {f.rule} (skill-validate: allow) {f.message}" for f in result.suppressed]
         if result.hosts:
             width = max(map(len, result.hosts))
+            width = max(width, *map(len, result.bundled)) if result.bundled else width
             for target, blocking in result.hosts.items():
                 verdict = "pass" if not blocking else f"FAIL ({len(blocking)}): {blocking[0].message}"
                 lines.append(f"host {target:<{width}}  {verdict}")
+            for target in result.bundled:
+                lines.append(f"host {target:<{width}}  served by the built bundle (skill.yaml distribution.bundle); not checked here")
     total = counts(results)
     files = sum(r.files for r in results)
     lines.append(
@@ -65,6 +68,7 @@ def as_json(results: list[Result]) -> str:
                 "findings": [_finding(f) for f in r.findings],
                 "suppressed": [_finding(f) for f in r.suppressed],
                 "hosts": {t: {"ok": not b, "errors": len(b)} for t, b in r.hosts.items()},
+                "bundled": r.bundled,
             }
             for r in results
         ],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass, field
 
@@ -12,12 +11,10 @@ from .folder import Folder
 from .secrets_scan import ALLOW
 from .skill import load
 
-IGNORE_FILE = ".skill-validate-ignore"
-
 
 @dataclass
 class Options:
-    targets: list[str] = field(default_factory=lambda: list(hosts.TARGETS))
+    targets: list[str] | None = None  # None: skill.yaml's distribution.checkout, else every host
     run_scripts: bool = False
     scan_only: bool = False
     exclude: list[str] = field(default_factory=list)
@@ -29,16 +26,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     hosts: dict[str, list[Finding]] = field(default_factory=dict)
+    bundled: list[str] = field(default_factory=list)  # hosts skill.yaml serves with the bundle
     files: int = 0
-
-
-def _excluded(folder: Folder, extra: list[str]) -> None:
-    patterns = list(extra)
-    text = folder.text(IGNORE_FILE) if folder.has(IGNORE_FILE) else None
-    if text:
-        patterns += [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if patterns:
-        folder.files = [f for f in folder.files if not any(fnmatch.fnmatch(f, p) or f.startswith(p.rstrip("/") + "/") for p in patterns)]
 
 
 def _installed(path: str) -> str:
@@ -48,8 +37,7 @@ def _installed(path: str) -> str:
 
 
 def validate(path: str, options: Options) -> Result:
-    folder = Folder.load(path)
-    _excluded(folder, options.exclude)
+    folder = Folder.load(path, options.exclude)
     result = Result(path=path)
     if options.scan_only:
         found: list[Finding] = []
@@ -61,12 +49,25 @@ def validate(path: str, options: Options) -> Result:
             module.check(skill)
         if options.run_scripts:
             check_scripts.run_scripts(skill)
-        result.hosts = hosts.check(skill, options.targets)
+        targets = options.targets
+        if targets is None:
+            targets, result.bundled = _distribution(skill.mf)
+        result.hosts = hosts.check(skill, targets)
         result.findings = skill.findings + folder.findings
     result.files = len(folder.files)
     _suppress(folder, result)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _distribution(manifest: dict) -> tuple[list[str], list[str]]:
+    """Hosts that load this folder as it is, and hosts that get the built bundle instead."""
+    plan = manifest.get("distribution")
+    if not isinstance(plan, dict) or not isinstance(plan.get("checkout"), list):
+        return list(hosts.TARGETS), []
+    checkout = [t for t in hosts.TARGETS if t in plan["checkout"]]
+    bundle = [t for t in hosts.TARGETS if t in (plan.get("bundle") or []) and t not in checkout]
+    return checkout, bundle
 
 
 def _suppress(folder: Folder, result: Result) -> None:

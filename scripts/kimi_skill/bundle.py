@@ -1,0 +1,91 @@
+"""Build ``kimi.skill``: the zip a user uploads to claude.ai or drops into any skills folder.
+
+Only what an agent needs ships (SKILL.md, skill.yaml, scripts, references); the bundle is
+validated with every host profile from a temporary ``skills/kimi/`` copy before it is written,
+so a bundle that a host would refuse is never produced.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .validator.hosts import TARGETS
+from .validator.runner import Options, validate
+
+INCLUDE = ("SKILL.md", "skill.yaml", "scripts", "references")
+EXCLUDE = ("__pycache__", "*.pyc", "*.pyo", ".env*", "*.egg-info", ".DS_Store", ".pytest_cache", ".ruff_cache", ".mypy_cache", "build", "dist")
+MAX_FILES = 200
+
+
+class BundleError(Exception):
+    pass
+
+
+def files_to_ship(root: Path) -> list[str]:
+    shipped: list[str] = []
+    for top in INCLUDE:
+        path = root / top
+        if path.is_file():
+            shipped.append(top)
+            continue
+        for current, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in EXCLUDE))
+            for name in sorted(names):
+                full = Path(current) / name
+                if full.is_symlink() or any(fnmatch.fnmatch(name, p) for p in EXCLUDE):
+                    continue
+                shipped.append(full.relative_to(root).as_posix())
+    return shipped
+
+
+def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
+    """Write ``output/<name>.skill``; return its path and file count, or raise BundleError."""
+    files = files_to_ship(root)
+    if "SKILL.md" not in files:
+        raise BundleError(f"{root} has no SKILL.md")
+    if len(files) > MAX_FILES:
+        raise BundleError(f"the bundle would hold {len(files)} files; hosts accept at most {MAX_FILES}")
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / "skills" / name
+        for rel in files:
+            target = staged / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((root / rel).read_bytes())
+        result = validate(str(staged), Options(targets=list(TARGETS)))
+        errors = [f for f in result.findings if f.level == "error"]
+        if errors:
+            first = errors[0]
+            where = first.path.replace(str(staged), name)
+            raise BundleError(f"the bundle fails validation ({len(errors)} errors), first: {where}:{first.line}: {first.rule} {first.message}")
+        output.mkdir(parents=True, exist_ok=True)
+        bundle = output / f"{name}.skill"
+        partial = bundle.with_suffix(".skill.partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for rel in files:
+                info = zipfile.ZipInfo(f"{name}/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
+                info.external_attr = ((0o755 if rel.endswith(".py") and rel.count("/") == 1 else 0o644) | 0o100000) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, (root / rel).read_bytes())
+        partial.replace(bundle)
+    return bundle, len(files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
+    parser.add_argument("--output", default="dist", metavar="DIR", help="where to write kimi.skill (default dist/)")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parents[2]
+    try:
+        bundle, count = build(root, Path(args.output))
+    except BundleError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    print(f"{bundle} ({count} files, validated for agentskills, claude-code, claude-ai, codex, openclaw, clawhub)")
+    return 0

@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.11"
+# dependencies = [
+#   "pyyaml>=6",
+#   "jsonschema>=4.18",
+#   "markdown-it-py>=3",
+# ]
+# ///
+"""Build dist/kimi.skill (one top folder kimi/), validated with every host profile first."""
+
+import sys
+
+from kimi_skill.bundle import main
+
+if __name__ == "__main__":
+    sys.exit(main())
