@@ -77,11 +77,14 @@ def test_a_cut_stream_in_jsonl_ends_with_an_error_event(run, emulator):
     assert events[-1]["type"] == "error" and events[-1]["exit_code"] == 5
 
 
-def test_a_stream_that_stops_without_finishing_exits_5(run, emulator):
+def test_a_stream_that_ends_without_done_keeps_the_text_and_exits_5(run, emulator):
     emulator.inject("nodone")
     result = run("stream", "--model", "kimi-k2.5", "hello")
-    # the finish chunk still came; only [DONE] is missing, which the SDK cannot tell apart: the answer is whole
-    assert (result.code, result.out) == (0, "You said: hello\n")
+    assert (result.code, result.out) == (5, "You said: hello\n")
+    assert result.err == (
+        "error: the stream broke after 15 characters of the answer (HTTP 200, the stream ended without data: [DONE]; "
+        "the usage report may be missing); the text so far is on stdout\n"
+    )
 
 
 def test_ctrl_c_keeps_the_printed_text_and_exits_130(emulator):

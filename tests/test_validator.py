@@ -276,3 +276,14 @@ def test_a_read_error_is_a_finding_even_as_root(tmp_path, monkeypatch):
     assert [(f.rule, f.path, f.message) for f in findings] == [
         ("file-unreadable", f"{root}/references/guide.md", "cannot read: Permission denied")
     ]
+
+
+def test_a_flattened_block_is_explained_as_broken_nesting(tmp_path):
+    flattened = "---\nname: demo-skill\ndescription: Use it when testing.\nmetadata:\nopenclaw:\nrequires:\nenv:\n- OPENAI_API_KEY\nenvVars:\n- name: OPENAI_API_KEY\nrequired: true\n- name: OPENAI_BASE_URL\n---\n"
+    root = materialise(tmp_path, {"SKILL.md": flattened})
+    [finding] = [f for f in validate(str(root), Options()).findings if f.rule == "frontmatter-yaml"]
+    assert (finding.line, finding.message) == (
+        12,
+        "invalid YAML: did not find expected key; the nesting is broken: '- name: OPENAI_BASE_URL' starts at "
+        "column 1 but belongs under the key above it (was the block flattened?): indent nested keys and list items under their parent",
+    )

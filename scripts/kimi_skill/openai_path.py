@@ -74,6 +74,33 @@ def _failure(exc: Exception) -> Exception:
     return exc
 
 
+class _DoneWatch:
+    """Watches the decoded bytes the SDK reads, only to learn whether ``data: [DONE]`` arrived.
+
+    The SDK ends its iteration the same way at ``[DONE]`` and at a clean end of body, so
+    without this a stream cut after its last chunk would pass as complete.
+    """
+
+    MARK = b"[DONE]"
+
+    def __init__(self, response: Any) -> None:
+        self.seen = False
+        original = response.iter_bytes
+
+        def iter_bytes(*args: Any, **kwargs: Any) -> Any:
+            # [DONE] ends the body, so only the last two reads are looked at, once, at the end
+            # (also when the SDK stops reading at [DONE] and closes this generator).
+            previous = last = b""
+            try:
+                for data in original(*args, **kwargs):
+                    previous, last = last, data
+                    yield data
+            finally:
+                self.seen = self.MARK in previous[-8:] + last
+
+        response.iter_bytes = iter_bytes
+
+
 def _usage(raw: Any) -> Usage | None:
     if raw is None:
         return None
@@ -143,6 +170,7 @@ def stream(
             f"the API answered a stream request with {kind or 'no content type'} "
             f"(HTTP {chunks.response.status_code}) instead of an event stream; check OPENAI_BASE_URL"
         )
+    done = _DoneWatch(chunks.response)
     finish_reason = model = chunk_id = None
     usage: Usage | None = None
     try:
@@ -174,6 +202,8 @@ def stream(
         raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
     if finish_reason is None:
         raise StreamBroken("the stream ended before the model finished (no finish_reason)")
+    if not done.seen:
+        raise StreamBroken("the stream ended without data: [DONE]; the usage report may be missing")
     if usage:
         yield usage
     yield Done(finish_reason, model, chunk_id)
