@@ -9,9 +9,7 @@
 # ///
 """Ask Kimi through RunAPI and print the whole answer (run with --help)."""
 
-import sys
-
-from kimi_skill.cli import chat_main
+from kimi_skill.cli import chat_entry
 
 if __name__ == "__main__":
-    sys.exit(chat_main())
+    chat_entry()

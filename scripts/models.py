@@ -9,9 +9,7 @@
 # ///
 """List the Kimi models a RunAPI key can use (run with --help)."""
 
-import sys
-
-from kimi_skill.cli import models_main
+from kimi_skill.cli import models_entry
 
 if __name__ == "__main__":
-    sys.exit(models_main())
+    models_entry()

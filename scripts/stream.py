@@ -9,9 +9,7 @@
 # ///
 """Stream a Kimi answer through RunAPI as it is generated (run with --help)."""
 
-import sys
-
-from kimi_skill.cli import stream_main
+from kimi_skill.cli import stream_entry
 
 if __name__ == "__main__":
-    sys.exit(stream_main())
+    stream_entry()
