@@ -154,3 +154,14 @@ def test_debug_shows_the_request_with_the_key_masked(run, script, protocol):
     debug = [line for line in result.err.splitlines() if line.startswith("debug: ")]
     assert debug[0].startswith("debug: > ") and "****" in debug[0]
     assert debug[1].startswith("debug: < HTTP 200 in ")
+
+
+@pytest.mark.parametrize(("script", "protocol"), ALL_CELLS)
+def test_a_redirect_is_not_followed_so_the_key_stays_home(run, emulator, script, protocol):
+    from kimi_skill.emulator import Emulator
+
+    with Emulator(key="other-host-key") as elsewhere:
+        emulator.inject(f"redirect:{elsewhere.base_url}/models")
+        result = call(run, script, protocol)
+        assert elsewhere.state.requests == []
+    check(result, 3, "", f"error: OPENAI_BASE_URL answers with a redirect (HTTP 307) to {elsewhere.base_url}/models;")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from .errors import HTTPFailure, KimiError, RequestRefused, ServiceError
+from .errors import ConfigError, HTTPFailure, KimiError, RequestRefused, ServiceError
 from .redact import scrub
 
 MAX_MESSAGE = 300
@@ -58,6 +58,12 @@ def describe(failure: HTTPFailure, attempts: int, key_source: str, note: str = "
         return ServiceError(
             f"could not reach the API ({one_line(failure.detail)}){tries}{note}; "
             "check OPENAI_BASE_URL and the network, then try again"
+        )
+    if 300 <= status < 400:
+        location = one_line(failure.headers.get("location", "") or "nowhere", 120)
+        return ConfigError(
+            f"OPENAI_BASE_URL answers with a redirect (HTTP {status}) to {location}; redirects are not followed, "
+            "so the key stays with the configured host: set OPENAI_BASE_URL to the final address if you trust it"
         )
     if status in (401, 403):
         return RequestRefused(

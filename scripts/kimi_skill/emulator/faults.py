@@ -2,7 +2,7 @@
 
 Spec grammar: ``NAME[:ARG]``. ``NNN`` (a status such as ``429``, ``503``) takes ``retry-after=S`` or
 ``retry-after-ms=MS``; ``drop:N``, ``stall:N``, ``malformed:N`` and ``error:N`` act after N chunks
-of answer text; ``delay:S`` waits before the first byte; ``html502``, ``reset`` (before headers),
+of answer text; ``delay:S`` waits before the first byte; ``redirect:URL`` answers 307 to URL; ``html502``, ``reset`` (before headers),
 ``nonjson``, ``wrongshape``, ``echokey``, ``nodone`` (no end-of-stream marker) and ``jsonarray`` (a Gemini
 stream sent as one JSON array even when ``alt=sse`` was asked) take no argument.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-NAMES = {"drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone", "jsonarray"}
+NAMES = {"redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone", "jsonarray"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Fault:
     seconds: float = 0.0
     retry_after: str | None = None
     retry_after_ms: str | None = None
+    location: str | None = None
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
@@ -40,6 +41,10 @@ class Fault:
             raise ValueError(f"unknown fault {name!r}")
         if name in {"drop", "stall", "malformed", "error"}:
             return cls(name, after=int(arg or 0))
+        if name == "redirect":
+            if not arg.startswith(("http://", "https://")):
+                raise ValueError("redirect takes a URL: redirect:http://host/path")
+            return cls(name, status=307, location=arg)
         if name == "delay":
             return cls(name, seconds=float(arg or 1))
         if arg:

@@ -169,6 +169,10 @@ class Handler(BaseHTTPRequestHandler):
                 extra["retry-after-ms"] = fault.retry_after_ms
             self._send_json(fault.status, surface.fault_body(fault.status, f"emulated failure {fault.status}"), extra)
             return True
+        if fault.name == "redirect":
+            assert fault.location is not None
+            self._send(307, b"", "text/plain", {"Location": fault.location})
+            return True
         if fault.name == "html502":
             self._send(502, HTML_502, "text/html")
             return True
