@@ -57,3 +57,35 @@ def test_json_array_reader_recovers_every_element_however_it_is_cut(items, step)
     raw = json.dumps(items).encode()
     chunks = [raw[i : i + step] for i in range(0, len(raw), step)]
     assert list(json_array_items(chunks)) == items
+
+
+EVENT_NAMES = st.sampled_from(
+    ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "ping", "error", "mystery"]
+)
+EVENT_DATA = st.one_of(JSON.map(json.dumps), st.text(max_size=40))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(EVENT_NAMES, EVENT_DATA), max_size=8))
+def test_anthropic_event_reader_accepts_or_raises_our_error(stream):
+    from kimi_skill.anthropic_path import events_from
+
+    try:
+        for _ in events_from(stream):
+            pass
+    except KimiError:
+        pass
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["id", "model", "choices", "usage", "object"]), JSON, max_size=5))
+def test_openai_completion_reader_accepts_or_raises_our_error(data):
+    from openai.types.chat import ChatCompletion
+
+    from kimi_skill.openai_path import events_from_completion
+
+    try:
+        for _ in events_from_completion(ChatCompletion.construct(**data)):
+            pass
+    except KimiError:
+        pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .config import Settings
@@ -71,37 +71,39 @@ def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeou
     with make_client(timeout, debug) as client:
         response = call(lambda: open_response(client, "POST", url, _headers(settings), _body(request, True)), policy, settings.key_source)
         try:
-            yield from _events(response, timeout)
+            yield from events_from((sse.event, sse.data) for sse in iter_sse(response, timeout))
         finally:
             response.close()
 
 
-def _events(response: Any, timeout: float) -> Iterator[Event]:
-    """Follow the Messages event sequence; only ``message_stop`` means the answer is complete."""
+def events_from(stream: Iterable[tuple[str, str]]) -> Iterator[Event]:
+    """Follow the Messages event sequence of (event name, data) pairs; only ``message_stop``
+    means the answer is complete."""
     input_tokens = output_tokens = stop_reason = model = ident = None
-    for sse in iter_sse(response, timeout):
-        kind = sse.event
+    for kind, raw in stream:
         if kind == "ping":
             continue
-        data = event_json(sse.data)
+        data = event_json(raw)
         if not isinstance(data, dict):
             raise StreamBroken("unreadable stream event (not an object)")
         if kind == "error" or data.get("type") == "error":
             error = data.get("error") if isinstance(data.get("error"), dict) else {}
             raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(error.get('message', 'unknown error')))}")
         if kind == "message_start":
-            message = data.get("message") or {}
+            message = data.get("message") if isinstance(data.get("message"), dict) else {}
             model, ident = message.get("model"), message.get("id")
-            input_tokens = (message.get("usage") or {}).get("input_tokens")
+            usage = message.get("usage")
+            input_tokens = usage.get("input_tokens") if isinstance(usage, dict) else None
         elif kind == "content_block_delta":
-            delta = data.get("delta") or {}
+            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
             if delta.get("type") == "text_delta":
                 yield Text("content", str(delta.get("text", "")))
             elif delta.get("type") == "thinking_delta":
                 yield Text("reasoning", str(delta.get("thinking", "")))
         elif kind == "message_delta":
-            stop_reason = (data.get("delta") or {}).get("stop_reason") or stop_reason
-            output_tokens = (data.get("usage") or {}).get("output_tokens", output_tokens)
+            delta, usage = data.get("delta"), data.get("usage")
+            stop_reason = (delta.get("stop_reason") if isinstance(delta, dict) else None) or stop_reason
+            output_tokens = usage.get("output_tokens", output_tokens) if isinstance(usage, dict) else output_tokens
         elif kind == "message_stop":
             if ident is None and model is None:
                 raise StreamBroken("unreadable stream (message_stop without message_start)")

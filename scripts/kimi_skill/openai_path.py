@@ -104,11 +104,8 @@ class _DoneWatch:
 def _usage(raw: Any) -> Usage | None:
     if raw is None:
         return None
-    return Usage(
-        getattr(raw, "prompt_tokens", None),
-        getattr(raw, "completion_tokens", None),
-        getattr(raw, "total_tokens", None),
-    )
+    counts = [getattr(raw, name, None) for name in ("prompt_tokens", "completion_tokens", "total_tokens")]
+    return Usage(*(count if isinstance(count, int) else None for count in counts))
 
 
 def _malformed(what: str) -> ServiceError:
@@ -128,7 +125,11 @@ def complete(
         except openai.APIError as exc:
             raise _failure(exc) from None
 
-    response = call(attempt, policy, settings.key_source)
+    yield from events_from_completion(call(attempt, policy, settings.key_source))
+
+
+def events_from_completion(response: Any) -> Iterator[Event]:
+    """Read what the SDK parsed, trusting no field: a gateway may send any shape."""
     if isinstance(response, (str, bytes)):
         raise ServiceError("the API sent a non-JSON body (HTTP 200); check OPENAI_BASE_URL")
     choices = getattr(response, "choices", None)
@@ -145,7 +146,8 @@ def complete(
     usage = _usage(getattr(response, "usage", None))
     if usage:
         yield usage
-    yield Done(getattr(choices[0], "finish_reason", None), getattr(response, "model", None), getattr(response, "id", None))
+    finish, model, ident = getattr(choices[0], "finish_reason", None), getattr(response, "model", None), getattr(response, "id", None)
+    yield Done(*(value if isinstance(value, str) else None for value in (finish, model, ident)))
 
 
 def stream(
