@@ -23,6 +23,7 @@ demo: $(VENV)/.runtime
 
 test: $(VENV)/.test
 	$(BIN)/python -m ruff check scripts tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python scripts/validate.py --strict
 	$(BIN)/python scripts/package.py --output dist
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@ from .events import ChatRequest, Done, Event, Text, Usage
 from .failures import one_line
 from .finish import normalise
 from .retry import RetryPolicy, call
+from .shapes import field, obj
 from .transport import event_json, iter_sse, make_client, open_response, post_json
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -52,7 +53,8 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, time
     url = f"{settings.origin}/v1/messages"
     with make_client(timeout, debug) as client:
         _, data = call(lambda: post_json(client, url, _headers(settings), _body(request, False)), policy, settings.key_source)
-    blocks = data.get("content") if isinstance(data, dict) else None
+    data = obj(data)
+    blocks = data.get("content")
     if not isinstance(blocks, list):
         raise ServiceError("the API sent a malformed message (HTTP 200: no content blocks); try again")
     text = "".join(b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text")
@@ -60,9 +62,8 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, time
     if thinking:
         yield Text("reasoning", thinking)
     yield Text("content", text)
-    usage = data.get("usage")
-    if isinstance(usage, dict):
-        yield _usage(usage.get("input_tokens"), usage.get("output_tokens"))
+    if isinstance(data.get("usage"), dict):
+        yield _usage(field(data, "usage", "input_tokens"), field(data, "usage", "output_tokens"))
     yield Done(normalise(data.get("stop_reason")), data.get("model"), data.get("id"))
 
 
@@ -87,23 +88,20 @@ def events_from(stream: Iterable[tuple[str, str]]) -> Iterator[Event]:
         if not isinstance(data, dict):
             raise StreamBroken("unreadable stream event (not an object)")
         if kind == "error" or data.get("type") == "error":
-            error = data.get("error") if isinstance(data.get("error"), dict) else {}
-            raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(error.get('message', 'unknown error')))}")
+            message = field(data, "error", "message") or "unknown error"
+            raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(message))}")
         if kind == "message_start":
-            message = data.get("message") if isinstance(data.get("message"), dict) else {}
-            model, ident = message.get("model"), message.get("id")
-            usage = message.get("usage")
-            input_tokens = usage.get("input_tokens") if isinstance(usage, dict) else None
+            model, ident = field(data, "message", "model"), field(data, "message", "id")
+            input_tokens = field(data, "message", "usage", "input_tokens")
         elif kind == "content_block_delta":
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            delta = obj(data.get("delta"))
             if delta.get("type") == "text_delta":
                 yield Text("content", str(delta.get("text", "")))
             elif delta.get("type") == "thinking_delta":
                 yield Text("reasoning", str(delta.get("thinking", "")))
         elif kind == "message_delta":
-            delta, usage = data.get("delta"), data.get("usage")
-            stop_reason = (delta.get("stop_reason") if isinstance(delta, dict) else None) or stop_reason
-            output_tokens = usage.get("output_tokens", output_tokens) if isinstance(usage, dict) else output_tokens
+            stop_reason = field(data, "delta", "stop_reason") or stop_reason
+            output_tokens = field(data, "usage", "output_tokens") or output_tokens
         elif kind == "message_stop":
             if ident is None and model is None:
                 raise StreamBroken("unreadable stream (message_stop without message_start)")

@@ -19,6 +19,7 @@ from .events import ChatRequest, Done, Event, Text, Usage
 from .failures import one_line
 from .finish import normalise
 from .retry import RetryPolicy, call
+from .shapes import field
 from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, post_json
 
 
@@ -79,8 +80,8 @@ class _Reader:
         if not candidates or not isinstance(candidates[0], dict):
             return
         candidate = candidates[0]
-        content = candidate.get("content") if isinstance(candidate.get("content"), dict) else {}
-        for part in content.get("parts") or []:
+        parts = field(candidate, "content", "parts")
+        for part in parts if isinstance(parts, list) else []:
             if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"]:
                 yield Text("reasoning" if part.get("thought") else "content", part["text"])
         self.finish = normalise(candidate.get("finishReason")) or self.finish

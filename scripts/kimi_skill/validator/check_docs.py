@@ -111,7 +111,8 @@ def _tokens(text: str) -> list[str]:
 
 
 def _segments(tokens: list[str]) -> list[list[str]]:
-    segments, current = [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
     for token in tokens:
         if token in ("|", "||", "&&", ";", "&"):
             segments.append(current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..shapes import obj
 from . import schema
 from .skill import Skill
 
@@ -21,7 +22,7 @@ def frontmatter_env(skill: Skill) -> dict[str, tuple[bool, int]]:
     for index, item in enumerate(block.get("envVars") or []):
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             declared[item["name"]] = (item.get("required") is True, skill.fm_line("metadata", "openclaw", "envVars", index, "name"))
-    requires = block.get("requires") if isinstance(block.get("requires"), dict) else {}
+    requires = obj(block.get("requires"))
     for index, name in enumerate(requires.get("env") or []):
         if isinstance(name, str):
             declared[name] = (True, declared.get(name, (True, skill.fm_line("metadata", "openclaw", "requires", "env", index)))[1])
@@ -58,25 +59,29 @@ def check(skill: Skill) -> None:
     _agree(skill, rel)
     _env(skill, rel)
     for index, script in enumerate(skill.mf.get("scripts") or []):
-        path = script.get("path") if isinstance(script, dict) else None
-        if isinstance(path, str) and not skill.folder.has(path.removeprefix("./")):
-            skill.add("script-missing", rel, parsed.line(("scripts", index, "path")), f"listed script {path} does not exist")
+        listed = obj(script).get("path")
+        if isinstance(listed, str) and not skill.folder.has(listed.removeprefix("./")):
+            skill.add("script-missing", rel, parsed.line(("scripts", index, "path")), f"listed script {listed} does not exist")
 
 
 def _agree(skill: Skill, rel: str) -> None:
     if skill.frontmatter is None or not skill.fm:
         return
     mf, fm = skill.mf, skill.fm
-    metadata = fm.get("metadata") if isinstance(fm.get("metadata"), dict) else {}
-    line = skill.manifest.line if skill.manifest else (lambda path: 1)
-    pairs = [
+    metadata = obj(fm.get("metadata"))
+    manifest = skill.manifest
+
+    def line(path: tuple[str, ...]) -> int:
+        return manifest.line(path) if manifest else 1
+
+    pairs: list[tuple[tuple[str, ...], Any, Any, str]] = [
         (("name",), mf.get("name"), fm.get("name"), "name"),
         (("description",), mf.get("description"), fm.get("description"), "description"),
         (("version",), mf.get("version"), metadata.get("version"), "version (metadata.version in SKILL.md)"),
     ]
     if "homepage" in mf or "homepage" in skill.openclaw:
         pairs.append((("homepage",), mf.get("homepage"), skill.openclaw.get("homepage"), "homepage (metadata.openclaw.homepage)"))
-    links = mf.get("links") if isinstance(mf.get("links"), dict) else {}
+    links = obj(mf.get("links"))
     for key in LINK_KEYS:
         if key in links or key in metadata:
             pairs.append((("links", key), links.get(key), metadata.get(key), f"link {key} (metadata.{key} in SKILL.md)"))

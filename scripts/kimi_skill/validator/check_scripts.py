@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 
+from ..shapes import obj
 from . import pysource
 from .check_manifest import frontmatter_env, manifest_env
 from .skill import Skill
@@ -70,7 +71,7 @@ def _env(skill: Skill, reads: dict[str, list[tuple[str, int, int]]]) -> None:
         if name not in reads:
             skill.add("env-unused", rel, line, f"{name} is declared but no script reads it")
     block = skill.openclaw
-    requires = block.get("requires") if isinstance(block.get("requires"), dict) else {}
+    requires = obj(block.get("requires"))
     injectable = set(requires.get("env") or []) | {block.get("primaryEnv")}
     for name in sorted(set(declared) | set(reads)):
         if CREDENTIAL.search(name) and name not in injectable:

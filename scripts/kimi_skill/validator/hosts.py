@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..shapes import obj
 from .check_frontmatter import BELONGS, SPEC_KEYS, skill_md
 from .findings import Finding
 from .skill import Skill
@@ -119,7 +120,7 @@ def _openclaw(skill: Skill) -> None:
     if "always" in block and not isinstance(block["always"], bool):
         _add(skill, "openclaw", skill.fm_line("metadata", "openclaw", "always"), "always must be true or false; a string is silently ignored")
     primary = block.get("primaryEnv")
-    requires = block.get("requires") if isinstance(block.get("requires"), dict) else {}
+    requires = obj(block.get("requires"))
     names = set(requires.get("env") or []) | {v.get("name") for v in block.get("envVars") or [] if isinstance(v, dict)}
     if isinstance(primary, str) and primary not in names:
         _add(skill, "openclaw", skill.fm_line("metadata", "openclaw", "primaryEnv"), f"primaryEnv {primary} is not declared in requires.env or envVars")
@@ -145,8 +146,7 @@ def _clawhub(skill: Skill) -> None:
             _add(skill, "clawhub", 1, f"file is {size} bytes; the limit is 10 MB", rel)
     if total > 50 * 1024 * 1024:
         _add(skill, "clawhub", 1, f"the bundle is {total} bytes; the limit is 50 MB")
-    metadata = skill.fm.get("metadata") if isinstance(skill.fm.get("metadata"), dict) else {}
-    version = metadata.get("version")
+    version = obj(skill.fm.get("metadata")).get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.match(version)):
         _add(skill, "clawhub", skill.fm_line("metadata", "version"), f"metadata.version {version!r} must be a quoted semver string such as \"1.0.0\"")
     license_ = skill.fm.get("license")

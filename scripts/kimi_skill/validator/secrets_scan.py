@@ -167,9 +167,9 @@ def scan_line(line: str, line_no: int) -> Iterator[Hit]:
             found = hit(match.start(1), kind, value, command)
             if found:
                 yield found
-    match = PRIVATE_KEY.search(line) if "-----BEGIN" in line else None
-    if match:
-        found = hit(match.start(), "private key", match.group(0), False)
+    pem = PRIVATE_KEY.search(line) if "-----BEGIN" in line else None
+    if pem:
+        found = hit(pem.start(), "private key", pem.group(0), False)
         if found:
             yield found
     headers = "authoriz" in lowered or "api-key" in lowered or "auth-token" in lowered

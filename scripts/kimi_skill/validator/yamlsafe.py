@@ -38,7 +38,7 @@ def parse(text: str, first_line: int = 1) -> Parsed:
     offset = first_line - 1
     try:
         for event in yaml.parse(text, Loader=Loader):
-            line = event.start_mark.line + 1 + offset
+            line = (event.start_mark.line if event.start_mark is not None else 0) + 1 + offset
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 result.alias_line = result.alias_line or line
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and event.flow_style:
@@ -51,7 +51,7 @@ def parse(text: str, first_line: int = 1) -> Parsed:
             result.data = Loader("").construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        result.error_line = (mark.line + 1 + offset) if mark else first_line
+        result.error_line = (mark.line + 1 + offset) if mark is not None else first_line
         result.error = " ".join(str(exc.problem or exc.context or "syntax error").split())
     except yaml.YAMLError as exc:
         result.error = " ".join(str(exc).split())
