@@ -12,7 +12,9 @@ import yaml
 from conftest import ROOT, SCRIPTS
 
 sys.path.insert(0, str(SCRIPTS))
+from kimi_skill.bundle import parser as package_parser
 from kimi_skill.cli import chat_parser, models_parser
+from kimi_skill.validator.cli import parser as validate_parser
 
 
 def frontmatter() -> dict:
@@ -75,7 +77,13 @@ def test_manifest_agrees_with_the_frontmatter():
 
 
 def test_manifest_lists_every_argument_each_script_defines():
-    parsers = {"scripts/chat.py": chat_parser(False), "scripts/stream.py": chat_parser(True), "scripts/models.py": models_parser()}
+    parsers = {
+        "scripts/chat.py": chat_parser(False),
+        "scripts/stream.py": chat_parser(True),
+        "scripts/models.py": models_parser(),
+        "scripts/validate.py": validate_parser(),
+        "scripts/package.py": package_parser(),
+    }
     for script in manifest()["scripts"]:
         assert (ROOT / script["path"]).is_file()
         parser = parsers[script["path"]]
@@ -94,3 +102,8 @@ def test_every_entry_script_carries_inline_dependencies():
     for name in ("chat", "stream", "models"):
         text = (SCRIPTS / f"{name}.py").read_text()
         assert "# /// script" in text and '#   "httpx>=' in text
+
+
+def test_manifest_lists_every_entry_script():
+    listed = {script["path"] for script in manifest()["scripts"]}
+    assert listed == {f"scripts/{p.name}" for p in SCRIPTS.glob("*.py")}

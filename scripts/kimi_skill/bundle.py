@@ -7,8 +7,10 @@ so a bundle that a host would refuse is never produced.
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import os
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -74,13 +76,14 @@ def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
     return bundle, len(files)
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import sys
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
+    p.add_argument("--output", default="dist", metavar="DIR", help="where to write kimi.skill (default dist/)")
+    return p
 
-    parser = argparse.ArgumentParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
-    parser.add_argument("--output", default="dist", metavar="DIR", help="where to write kimi.skill (default dist/)")
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     root = Path(__file__).resolve().parents[2]
     try:
         bundle, count = build(root, Path(args.output))

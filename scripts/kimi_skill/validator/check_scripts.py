@@ -10,6 +10,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 
 from ..shapes import obj
 from . import pysource
@@ -102,7 +103,7 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
         rel = script["path"].removeprefix("./")
         if not skill.folder.has(rel):
             continue
-        full = str(skill.folder.root / rel)
+        full = str((skill.folder.root / rel).resolve())
         try:
             helped = subprocess.run([sys.executable, full, "--help"], capture_output=True, text=True, env=base_env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
         except subprocess.TimeoutExpired:
@@ -113,7 +114,8 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
         args = [str(a) for a in script.get("example_args") or []]
         env = base_env | canaries
         try:
-            ran = subprocess.run([sys.executable, full, *args], capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
+            with tempfile.TemporaryDirectory() as scratch:  # whatever the script writes lands here
+                ran = subprocess.run([sys.executable, full, *args], capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=scratch)
         except subprocess.TimeoutExpired:
             skill.add("script-traceback", rel, 1, f"with no server reachable it did not finish within {timeout:g} s")
             continue
