@@ -40,6 +40,9 @@ def check(skill: Skill) -> None:
         text = folder.text(rel)
         if text is None:
             continue
+        needs_ast = rel.startswith("scripts/") and any(word in text for word in pysource.NEEDS_AST)
+        if not needs_ast and pysource.compiled_before(folder, rel):
+            continue  # it parses (its bytecode proves it) and holds nothing the checks read
         tree = pysource.parse(folder, rel)
         if tree is None:
             try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .folder import Folder
 
@@ -149,9 +150,33 @@ def facts(folder: Folder, rel: str) -> Facts | None:
     return folder.trees[key]  # type: ignore[return-value]
 
 
+NEEDS_AST = ("environ", "getenv", "add_argument")
+
+
+def compiled_before(folder: Folder, rel: str) -> bool:
+    """True when a bytecode cache proves this exact source compiled: Python writes it only after
+    a successful compile and stamps it with the source's mtime and size, as import checks."""
+    import importlib.util
+
+    source = folder.root / rel
+    try:
+        header = Path(importlib.util.cache_from_source(str(source))).read_bytes()[:16]
+        stat = source.stat()
+    except (OSError, ValueError, NotImplementedError):
+        return False
+    return (
+        len(header) == 16
+        and header[:4] == importlib.util.MAGIC_NUMBER
+        and int.from_bytes(header[4:8], "little") == 0  # timestamp-based, not hash-based
+        and int.from_bytes(header[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+        and int.from_bytes(header[12:16], "little") == stat.st_size & 0xFFFFFFFF
+    )
+
+
 def flags_of_script(folder: Folder, rel: str, limit: int = 60) -> set[str] | None:
-    """Every flag defined by the script or by local modules it imports (an over-approximation);
-    None when the script cannot be read."""
+    """Every flag defined by the script, or by local modules it imports that define flags
+    themselves (thin entry scripts import the module holding the parser); None when the
+    script cannot be read."""
     if facts(folder, rel) is None:
         return None
     flags = {"-h", "--help"}
@@ -162,7 +187,7 @@ def flags_of_script(folder: Folder, rel: str, limit: int = 60) -> set[str] | Non
             continue
         flags.update(f.name for f in found.flags)
         for dep in found.imports:
-            if dep not in seen:
+            if dep not in seen and "add_argument" in (folder.text(dep) or ""):
                 seen.add(dep)
                 queue.append(dep)
     return flags
