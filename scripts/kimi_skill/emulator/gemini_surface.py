@@ -6,6 +6,7 @@ elements arrive as they are generated.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .replies import Reply
@@ -75,7 +76,6 @@ def completion(parsed: Parsed, reply: Reply) -> dict[str, Any]:
 def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> StreamPlan:
     ident = new_id("")
     as_sse = (query.get("alt") or [""])[0] == "sse"
-    import json
 
     def frame(data: dict[str, Any]) -> bytes:
         return sse(data) if as_sse else json.dumps(data, separators=(",", ":")).encode()

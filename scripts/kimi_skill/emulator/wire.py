@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -49,10 +48,6 @@ def sse(data: Any, event: str | None = None) -> bytes:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:24]}"
-
-
-def now() -> int:
-    return int(time.time())
 
 
 def text_of(content: Any) -> str:

@@ -35,16 +35,6 @@ def scan_keys(folder: Folder, add) -> None:
             )
 
 
-def allowed_lines(folder: Folder) -> list[tuple[str, int]]:
-    """Lines that opt out with ``skill-validate: allow`` (reported under --verbose)."""
-    marks = []
-    for rel in folder.files:
-        text = folder.text(rel)
-        if text and ALLOW in text:
-            marks += [(rel, n) for n, line in enumerate(text.split("\n"), 1) if ALLOW in line]
-    return marks
-
-
 def check(skill: Skill) -> None:
     scan_keys(skill.folder, lambda rule, rel, line, col, msg: skill.add(rule, rel, line, msg, col))
     _base_urls(skill)

@@ -122,6 +122,3 @@ class Folder:
 
     def has(self, rel: str) -> bool:
         return rel in self.files
-
-    def text_files(self) -> list[str]:
-        return [rel for rel in self.files if self.text(rel) is not None]

@@ -28,12 +28,6 @@ def _mentions_environ(node: ast.AST) -> bool:
     return any(_is_environ(n, set()) for n in ast.walk(node))
 
 
-def env_reads(tree: ast.AST) -> Iterator[EnvRead]:
-    """``os.environ[...]``, ``os.getenv(...)``, ``environ.get(...)``, also through a local alias
-    such as ``env = os.environ if environ is None else environ``."""
-    yield from _scan(tree).env
-
-
 def _env_key(node: ast.AST, aliases: set[str]) -> ast.AST | None:
     if isinstance(node, ast.Subscript) and _is_environ(node.value, aliases):
         return node.slice
@@ -82,10 +76,6 @@ def _scan(tree: ast.AST) -> _Scan:
 class Flag:
     name: str
     line: int
-
-
-def argparse_flags(tree: ast.AST) -> Iterator[Flag]:
-    yield from _scan(tree).flags
 
 
 def parse(folder: Folder, rel: str) -> ast.Module | None:

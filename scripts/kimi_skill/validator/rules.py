@@ -81,4 +81,3 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
-KEY_RULES = ("no-inlined-key", "key-in-argv")
