@@ -7,9 +7,12 @@ exit code (``references/cli.md``); no traceback reaches the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import NoReturn
 
@@ -122,7 +125,7 @@ def fail(message: str, code: int) -> int:
     try:
         sys.stderr.write(f"error: {scrub(message)}\n")
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (BrokenPipeError, RuntimeError, ValueError, OSError):
         pass
     return code
 
@@ -154,8 +157,10 @@ def _run_chat(argv: list[str] | None, streaming: bool) -> int:
         settings = load_settings()
         request = ChatRequest(prompt, args.model, args.system, args.max_tokens, args.temperature)
         debug = DebugLog(sys.stderr) if args.debug else None
-        for event in _path(args.protocol, streaming)(settings, request, policy, args.timeout, debug):
-            renderer.emit(event)
+        caller = _path(args.protocol, streaming)
+        with _interrupt_exits(renderer):
+            for event in caller(settings, request, policy, args.timeout, debug):
+                renderer.emit(event)
         renderer.finish()
         return 0
     except StreamBroken as exc:
@@ -183,6 +188,32 @@ def _run_chat(argv: list[str] | None, streaming: bool) -> int:
         return 0
     except Exception as exc:
         return _internal(exc, args.debug)
+
+
+@contextlib.contextmanager
+def _interrupt_exits(renderer: Renderer) -> Iterator[None]:
+    """Ctrl-C during a request ends the process from the signal handler itself.
+
+    Letting KeyboardInterrupt unwind through the HTTP stack can land inside a connection-pool
+    lock and then block in its cleanup; exiting here keeps what was printed and never hangs.
+    """
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        try:
+            renderer.fail("interrupted", INTERRUPTED)
+        except (OSError, RuntimeError, ValueError):
+            pass  # a write was under way: what was printed stays as it is
+        fail(f"interrupted after {renderer.chars_out} characters of the answer", INTERRUPTED)
+        exit_now(INTERRUPTED)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _silence_stdout() -> None:
