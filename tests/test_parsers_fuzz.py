@@ -89,3 +89,21 @@ def test_openai_completion_reader_accepts_or_raises_our_error(data):
             pass
     except KimiError:
         pass
+
+
+@settings(max_examples=300)
+@given(st.lists(st.dictionaries(st.sampled_from(["id", "model", "choices", "usage", "object"]), JSON, max_size=5), max_size=5), st.booleans())
+def test_openai_chunk_reader_accepts_or_raises_our_error(chunks, saw_done):
+    from openai.types.chat import ChatCompletionChunk
+
+    from kimi_skill.openai_path import ChunkReader
+
+    reader = ChunkReader()
+    try:
+        for data in chunks:
+            for _ in reader.read(ChatCompletionChunk.construct(**data)):
+                pass
+        for _ in reader.end(saw_done):
+            pass
+    except KimiError:
+        pass

@@ -173,26 +173,10 @@ def stream(
             f"(HTTP {chunks.response.status_code}) instead of an event stream; check OPENAI_BASE_URL"
         )
     done = _DoneWatch(chunks.response)
-    finish_reason = model = chunk_id = None
-    usage: Usage | None = None
+    reader = ChunkReader()
     try:
         for chunk in chunks:
-            choices = chunk.choices
-            if choices:
-                choice = choices[0]
-                delta = choice.delta
-                if delta is not None:
-                    reasoning = getattr(delta, "reasoning_content", None)
-                    if reasoning:
-                        yield Text("reasoning", reasoning)
-                    if delta.content:
-                        yield Text("content", delta.content)
-                if choice.finish_reason:
-                    finish_reason = choice.finish_reason
-            if chunk.usage is not None:
-                usage = _usage(chunk.usage)
-            model = chunk.model or model
-            chunk_id = chunk.id or chunk_id
+            yield from reader.read(chunk)
     except openai.APITimeoutError:
         raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
     except openai.APIConnectionError as exc:
@@ -200,12 +184,46 @@ def stream(
         raise StreamBroken(f"connection lost: {one_line(str(cause) or type(cause).__name__) if cause else 'closed'}") from None
     except openai.APIError as exc:
         raise StreamBroken(f"the server reported an error mid-stream: {one_line(exc.message)}") from None
-    except (ValueError, AttributeError, TypeError) as exc:
+    except ValueError as exc:
         raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
-    if finish_reason is None:
-        raise StreamBroken("the stream ended before the model finished (no finish_reason)")
-    if not done.seen:
-        raise StreamBroken("the stream ended without data: [DONE]; the usage report may be missing")
-    if usage:
-        yield usage
-    yield Done(finish_reason, model, chunk_id)
+    yield from reader.end(done.seen)
+
+
+class ChunkReader:
+    """Turns the SDK's parsed chunks into events; remembers what only the last chunks carry."""
+
+    def __init__(self) -> None:
+        self.finish: str | None = None
+        self.usage: Usage | None = None
+        self.model: str | None = None
+        self.id: str | None = None
+
+    def read(self, chunk: Any) -> Iterator[Event]:
+        try:
+            choices = chunk.choices
+            if choices:
+                choice = choices[0]
+                delta = choice.delta
+                if delta is not None:
+                    reasoning = getattr(delta, "reasoning_content", None)
+                    if reasoning and isinstance(reasoning, str):
+                        yield Text("reasoning", reasoning)
+                    if delta.content and isinstance(delta.content, str):
+                        yield Text("content", delta.content)
+                if choice.finish_reason and isinstance(choice.finish_reason, str):
+                    self.finish = choice.finish_reason
+            if chunk.usage is not None:
+                self.usage = _usage(chunk.usage)
+            self.model = chunk.model if isinstance(chunk.model, str) else self.model
+            self.id = chunk.id if isinstance(chunk.id, str) else self.id
+        except (AttributeError, TypeError, IndexError, KeyError) as exc:
+            raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
+
+    def end(self, saw_done: bool) -> Iterator[Event]:
+        if self.finish is None:
+            raise StreamBroken("the stream ended before the model finished (no finish_reason)")
+        if not saw_done:
+            raise StreamBroken("the stream ended without data: [DONE]; the usage report may be missing")
+        if self.usage:
+            yield self.usage
+        yield Done(self.finish, self.model, self.id)
