@@ -52,7 +52,7 @@ def _usage(input_tokens: Any, output_tokens: Any) -> Usage:
 def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
     url = f"{settings.origin}/v1/messages"
     with make_client(timeout, debug) as client:
-        _, data = call(lambda: post_json(client, url, _headers(settings), _body(request, False)), policy, settings.key_source)
+        data = call(lambda: post_json(client, url, _headers(settings), _body(request, False)), policy, settings.key_source)
     data = obj(data)
     blocks = data.get("content")
     if not isinstance(blocks, list):

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .args import OneLineParser
 from .validator.hosts import TARGETS
 from .validator.runner import Options, validate
 
@@ -77,7 +78,7 @@ def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
+    p = OneLineParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
     p.add_argument("--output", default="dist", metavar="DIR", help="where to write kimi.skill (default dist/)")
     return p
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import NoReturn
 
 from . import __version__
+from .args import OneLineParser
 from .config import DEFAULT_MODEL, Settings, load_settings
 from .debug import DebugLog
 from .errors import INTERRUPTED, KimiError, RequestRefused, StreamBroken
@@ -35,14 +36,6 @@ ENVIRONMENT = """environment: RUNAPI_TOKEN (the RunAPI key), or OPENAI_API_KEY t
   OPENAI_BASE_URL=https://runapi.ai/v1; KIMI_MAX_RETRIES (default 3)."""
 
 Caller = Callable[[Settings, ChatRequest, RetryPolicy, float, "DebugLog | None"], Iterator[Event]]
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one actionable line rather than a usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message} (see {self.prog} --help)\n")
-        raise SystemExit(2)
 
 
 def _positive_int(text: str) -> int:
@@ -163,23 +156,17 @@ def _run_chat(argv: list[str] | None, streaming: bool) -> int:
                 renderer.emit(event)
         renderer.finish()
         return 0
-    except StreamBroken as exc:
-        message = (
-            f"the stream broke after {renderer.chars_out} characters of the answer "
-            f"(HTTP {exc.status}, {exc.detail})"
-            + ("; the text so far is on stdout" if renderer.chars_out else "; try again")
-        )
-        renderer.fail(scrub(message), exc.exit_code)
-        return fail(message, exc.exit_code)
-    except RequestRefused as exc:
+    except KimiError as exc:
         message = exc.message
-        if exc.status == 404 and settings is not None:
+        if isinstance(exc, StreamBroken):
+            message = (
+                f"the stream broke after {renderer.chars_out} characters of the answer (HTTP {exc.status}, {exc.detail})"
+                + ("; the text so far is on stdout" if renderer.chars_out else "; try again")
+            )
+        elif isinstance(exc, RequestRefused) and exc.status == 404 and settings is not None:
             message = _with_model_list(exc, settings, args.timeout, args.model)
         renderer.fail(scrub(message), exc.exit_code)
         return fail(message, exc.exit_code)
-    except KimiError as exc:
-        renderer.fail(scrub(exc.message), exc.exit_code)
-        return fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         renderer.fail("interrupted", INTERRUPTED)
         return fail(f"interrupted after {renderer.chars_out} characters of the answer", INTERRUPTED)

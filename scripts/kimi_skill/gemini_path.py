@@ -15,7 +15,7 @@ from urllib.parse import quote
 from .config import Settings
 from .debug import DebugLog
 from .errors import ServiceError, StreamBroken
-from .events import ChatRequest, Done, Event, Text, Usage
+from .events import ChatRequest, Done, Event, StreamTail, Text, Usage
 from .failures import one_line
 from .finish import normalise
 from .retry import RetryPolicy, call
@@ -56,14 +56,8 @@ def _usage(meta: Any) -> Usage | None:
     return Usage(prompt if isinstance(prompt, int) else None, completion, total if isinstance(total, int) else None)
 
 
-class _Reader:
+class _Reader(StreamTail):
     """Turns GenerateContentResponse objects into events, remembering what ends the answer."""
-
-    def __init__(self) -> None:
-        self.finish: str | None = None
-        self.usage: Usage | None = None
-        self.model: str | None = None
-        self.ident: str | None = None
 
     def read(self, data: Any) -> Iterator[Event]:
         if not isinstance(data, dict):
@@ -75,7 +69,7 @@ class _Reader:
         if not isinstance(candidates, list):
             raise StreamBroken("unreadable stream event (no candidates)")
         self.model = data.get("modelVersion") or self.model
-        self.ident = data.get("responseId") or self.ident
+        self.id = data.get("responseId") or self.id
         self.usage = _usage(data.get("usageMetadata")) or self.usage
         if not candidates or not isinstance(candidates[0], dict):
             return
@@ -87,16 +81,13 @@ class _Reader:
         self.finish = normalise(candidate.get("finishReason")) or self.finish
 
     def end(self) -> Iterator[Event]:
-        if self.finish is None:
-            raise StreamBroken("the stream ended before the model finished (no finishReason)")
-        if self.usage:
-            yield self.usage
-        yield Done(self.finish, self.model, self.ident)
+        self.require_finish("finishReason")
+        yield from self.closing()
 
 
 def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
     with make_client(timeout, debug) as client:
-        _, data = call(lambda: post_json(client, _url(settings, request.model, False), _headers(settings), _body(request)), policy, settings.key_source)
+        data = call(lambda: post_json(client, _url(settings, request.model, False), _headers(settings), _body(request)), policy, settings.key_source)
     reader = _Reader()
     try:
         events = list(reader.read(data))
@@ -110,7 +101,7 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, time
     yield Text("content", "".join(e.text for e in events if isinstance(e, Text) and e.kind == "content"))
     if reader.usage:
         yield reader.usage
-    yield Done(reader.finish, reader.model, reader.ident)
+    yield Done(reader.finish, reader.model, reader.id)
 
 
 def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:

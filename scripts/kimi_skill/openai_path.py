@@ -12,7 +12,7 @@ from typing import Any
 from .config import Settings
 from .debug import DebugLog
 from .errors import HTTPFailure, ServiceError, StreamBroken
-from .events import ChatRequest, Done, Event, Text, Usage
+from .events import ChatRequest, Done, Event, StreamTail, Text, Usage
 from .failures import one_line, status_failure
 from .retry import RetryPolicy, call
 
@@ -64,8 +64,7 @@ def _failure(exc: Exception) -> Exception:
     if isinstance(exc, openai.APITimeoutError):
         return HTTPFailure(status=None, detail="timed out")
     if isinstance(exc, openai.APIConnectionError):
-        cause = exc.__cause__
-        return HTTPFailure(status=None, detail=one_line(str(cause) or type(cause).__name__) if cause else "connection error")
+        return HTTPFailure(status=None, detail=_cause(exc))
     if isinstance(exc, openai.APIResponseValidationError):
         return ServiceError(
             f"the API sent a response that is not a chat completion (HTTP {exc.status_code}: "
@@ -99,6 +98,12 @@ class _DoneWatch:
                 self.seen = self.MARK in previous[-8:] + last
 
         response.iter_bytes = iter_bytes
+
+
+def _cause(exc: Exception) -> str:
+    """The transport error behind an SDK connection error, in one line."""
+    cause = exc.__cause__
+    return one_line(str(cause) or type(cause).__name__, 160) if cause else "connection closed"
 
 
 def _usage(raw: Any) -> Usage | None:
@@ -180,8 +185,7 @@ def stream(
     except openai.APITimeoutError:
         raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
     except openai.APIConnectionError as exc:
-        cause = exc.__cause__
-        raise StreamBroken(f"connection lost: {one_line(str(cause) or type(cause).__name__) if cause else 'closed'}") from None
+        raise StreamBroken(f"connection lost: {_cause(exc)}") from None
     except openai.APIError as exc:
         raise StreamBroken(f"the server reported an error mid-stream: {one_line(exc.message)}") from None
     except ValueError as exc:
@@ -189,14 +193,8 @@ def stream(
     yield from reader.end(done.seen)
 
 
-class ChunkReader:
+class ChunkReader(StreamTail):
     """Turns the SDK's parsed chunks into events; remembers what only the last chunks carry."""
-
-    def __init__(self) -> None:
-        self.finish: str | None = None
-        self.usage: Usage | None = None
-        self.model: str | None = None
-        self.id: str | None = None
 
     def read(self, chunk: Any) -> Iterator[Event]:
         try:
@@ -205,7 +203,9 @@ class ChunkReader:
                 choice = choices[0]
                 delta = choice.delta
                 if delta is not None:
-                    reasoning = getattr(delta, "reasoning_content", None)
+                    # Moonshot's extra field; model_extra avoids pydantic's slow missing-attribute path
+                    extra = delta.model_extra
+                    reasoning = extra.get("reasoning_content") if extra else None
                     if reasoning and isinstance(reasoning, str):
                         yield Text("reasoning", reasoning)
                     if delta.content and isinstance(delta.content, str):
@@ -220,10 +220,7 @@ class ChunkReader:
             raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
 
     def end(self, saw_done: bool) -> Iterator[Event]:
-        if self.finish is None:
-            raise StreamBroken("the stream ended before the model finished (no finish_reason)")
+        self.require_finish("finish_reason")
         if not saw_done:
             raise StreamBroken("the stream ended without data: [DONE]; the usage report may be missing")
-        if self.usage:
-            yield self.usage
-        yield Done(self.finish, self.model, self.id)
+        yield from self.closing()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -56,7 +57,7 @@ def open_response(
     return response
 
 
-def post_json(client: httpx.Client, url: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+def post_json(client: httpx.Client, url: str, headers: dict[str, str], body: Any) -> Any:
     """One non-streaming attempt: a body cut off in transit is a retryable failure."""
     response = open_response(client, "POST", url, headers, body)
     try:
@@ -66,7 +67,7 @@ def post_json(client: httpx.Client, url: str, headers: dict[str, str], body: Any
     finally:
         response.close()
     try:
-        return response.status_code, json.loads(content)
+        return json.loads(content)
     except ValueError:
         kind = response.headers.get("content-type", "").split(";")[0] or "unknown type"
         raise ServiceError(
@@ -82,17 +83,20 @@ def iter_sse(response: httpx.Response, timeout: float) -> Iterator[ServerSentEve
             f"the API answered a stream request with {kind or 'no content type'} "
             f"(HTTP {response.status_code}) instead of an event stream; check OPENAI_BASE_URL"
         )
-    try:
+    with _mid_stream(timeout):
         yield from EventSource(response).iter_sse()
-    except httpx.TimeoutException:
-        raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
-    except httpx.TransportError as exc:
-        raise StreamBroken(f"connection lost: {transport_detail(exc)}") from None
 
 
 def iter_bytes(response: httpx.Response, timeout: float) -> Iterator[bytes]:
-    try:
+    with _mid_stream(timeout):
         yield from response.iter_bytes()
+
+
+@contextmanager
+def _mid_stream(timeout: float) -> Iterator[None]:
+    """After the first byte nothing is retried: a transport failure is a broken stream."""
+    try:
+        yield
     except httpx.TimeoutException:
         raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
     except httpx.TransportError as exc:

@@ -24,7 +24,7 @@ MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
 
 
 def documents(skill: Skill) -> list[str]:
-    names = [rel for rel in ("SKILL.md", "skill.md") if skill.folder.has(rel)][:1]
+    names = [skill.md] if skill.folder.has(skill.md) else []
     names += sorted(rel for rel in skill.folder.files if rel.startswith("references/") and rel.endswith(".md"))
     return names
 
@@ -58,7 +58,7 @@ def check(skill: Skill) -> None:
         if text is None:
             continue
         first = 1
-        if rel.lower() == "skill.md":
+        if rel == skill.md:
             text, first = skill.body, skill.body_first_line
             if len(text.split("\n")) > MAX_BODY_LINES:
                 skill.add("body-too-long", rel, first, f"the body has {len(text.splitlines())} lines; keep SKILL.md under {MAX_BODY_LINES} and move details to references/")

@@ -33,10 +33,6 @@ BELONGS = {
 }
 
 
-def skill_md(skill: Skill) -> str:
-    return "SKILL.md" if skill.folder.has("SKILL.md") else "skill.md"
-
-
 def nesting_hint(skill: Skill, line: int) -> str:
     text = (skill.skill_md or "").split("\n")
     source = text[line - 1] if 0 < line <= len(text) else ""
@@ -54,7 +50,7 @@ def check(skill: Skill) -> None:
     parsed = skill.frontmatter
     if parsed is None:
         return
-    rel = skill_md(skill)
+    rel = skill.md
     if parsed.alias_line is not None:
         skill.add("frontmatter-alias", rel, parsed.alias_line, "YAML anchors/aliases (&name, *name) are not allowed in the frontmatter; write the values out")
         return

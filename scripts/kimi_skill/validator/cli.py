@@ -7,8 +7,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
+from ..args import OneLineParser
 from . import report
 from .hosts import TARGETS
 from .runner import Options, validate
@@ -18,14 +18,8 @@ _OWN = Path(__file__).resolve().parents[3]
 DEFAULT_PATH = str(_OWN) if (_OWN / "SKILL.md").is_file() else "."
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message} (see {self.prog} --help)\n")
-        raise SystemExit(2)
-
-
 def parser() -> argparse.ArgumentParser:
-    p = Parser(
+    p = OneLineParser(
         prog="validate.py",
         description="Validate agent-skill folders: frontmatter, skill.yaml, scripts, docs, secrets and host dialects.",
         epilog="exit codes: 0 clean (warnings allowed unless --strict), 1 findings at error level, 2 could not run. Rules: references/validator.md",

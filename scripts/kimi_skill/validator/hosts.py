@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..shapes import obj
-from .check_frontmatter import BELONGS, SPEC_KEYS, skill_md
+from .check_frontmatter import BELONGS, SPEC_KEYS
 from .findings import Finding
 from .skill import Skill
 
@@ -44,11 +44,11 @@ def check(skill: Skill, targets: list[str]) -> dict[str, list[Finding]]:
 
 
 def _add(skill: Skill, target: str, line: int, message: str, rel: str | None = None) -> None:
-    skill.add(f"host-{target}", rel or skill_md(skill), line, f"{target}: {message}")
+    skill.add(f"host-{target}", rel or skill.md, line, f"{target}: {message}")
 
 
 def _note(skill: Skill, line: int, message: str) -> None:
-    skill.add("host-note", skill_md(skill), line, message)
+    skill.add("host-note", skill.md, line, message)
 
 
 def _keys(skill: Skill, target: str, allowed: set[str]) -> None:

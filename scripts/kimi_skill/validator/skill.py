@@ -15,6 +15,7 @@ from .yamlsafe import Parsed, parse
 class Skill:
     folder: Folder
     name_hint: str
+    md: str = "SKILL.md"  # or skill.md, which hosts also accept
     findings: list[Finding] = field(default_factory=list)
     skill_md: str | None = None
     frontmatter: Parsed | None = None
@@ -47,9 +48,11 @@ class Skill:
 
 def load(folder: Folder, name_hint: str) -> Skill:
     skill = Skill(folder=folder, name_hint=name_hint)
-    rel = "SKILL.md" if folder.has("SKILL.md") else "skill.md" if folder.has("skill.md") else None
-    if rel is None:
-        skill.add("frontmatter-missing", "SKILL.md", 1, "SKILL.md is missing: a skill folder needs one at its top")
+    if not folder.has("SKILL.md") and folder.has("skill.md"):
+        skill.md = "skill.md"
+    rel = skill.md
+    if not folder.has(rel):
+        skill.add("frontmatter-missing", rel, 1, "SKILL.md is missing: a skill folder needs one at its top")
         return skill
     raw = folder.raw(rel)
     if raw is None:
