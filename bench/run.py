@@ -75,7 +75,7 @@ OURS = textwrap.dedent("""
     devnull = open(os.devnull, "w")
     real = sys.stdout
     sys.stdout = devnull
-    from kimi_skill.cli import stream_main
+    from kimi_skill.commands.chat import stream_main
     start = time.perf_counter()
     code = stream_main()
     took = time.perf_counter() - start

@@ -9,9 +9,7 @@
 # ///
 """Build dist/kimi.skill (one top folder kimi/), validated with every host profile first."""
 
-import sys
-
-from kimi_skill.bundle import main
+from kimi_skill.entry import package
 
 if __name__ == "__main__":
-    sys.exit(main())
+    package()

@@ -5,11 +5,12 @@
 #   "openai>=3.50,<4",
 #   "httpx>=0.27,<1",
 #   "httpx-sse>=0.4,<1",
+#   "jsonschema>=4.18",
 # ]
 # ///
 """Stream a Kimi answer through RunAPI as it is generated (run with --help)."""
 
-from kimi_skill.cli import stream_entry
+from kimi_skill.entry import stream
 
 if __name__ == "__main__":
-    stream_entry()
+    stream()

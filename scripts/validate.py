@@ -9,9 +9,7 @@
 # ///
 """Validate skill folders: manifests, cross-checks, documented commands, secrets, host dialects."""
 
-import sys
-
-from kimi_skill.validator.cli import main
+from kimi_skill.entry import validate
 
 if __name__ == "__main__":
-    sys.exit(main())
+    validate()

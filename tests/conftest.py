@@ -43,33 +43,51 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
+# What the environment may hold that would change a call: removed for every test run.
+SCRUBBED = {
+    "RUNAPI_TOKEN", "RUNAPI_API_KEY", "RUNAPI_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "KIMI_MAX_RETRIES",
+    "KIMI_SKILL_HOME", "KIMI_SKILL_NO_STORE", "XDG_STATE_HOME", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY",
+    "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
+}
+
+
 def base_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"RUNAPI_TOKEN", "OPENAI_API_KEY", "OPENAI_BASE_URL", "KIMI_MAX_RETRIES"}}
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
 
 
-def run_script(name: str, *args: str, env: dict[str, str], stdin: bytes | None = None, timeout: float = 60) -> Result:
+def run_script(name: str, *args: str, env: dict[str, str], stdin: bytes | None = None, timeout: float = 60, cwd: Path = ROOT) -> Result:
+    """As an agent host runs a command: stdin is /dev/null unless the test pipes something."""
     proc = subprocess.run(
         [sys.executable, str(SCRIPTS / f"{name}.py"), *args],
-        input=stdin if stdin is not None else b"",
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
         capture_output=True,
         env=env,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd,
     )
     return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
 
 
 @pytest.fixture
-def run(emulator: Emulator):
-    """``run("chat", "hello")`` against the emulator, with the key in RUNAPI_TOKEN only."""
+def home(tmp_path: Path) -> Path:
+    """The test's own conversation store folder (KIMI_SKILL_HOME)."""
+    folder = tmp_path / "state"
+    return folder
 
-    def _run(name: str, *args: str, stdin: bytes | None = None, timeout: float = 60, **env: str) -> Result:
-        merged = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url)
+
+@pytest.fixture
+def run(emulator: Emulator, home: Path):
+    """``run("chat", "hello")`` against the emulator, with the key in RUNAPI_TOKEN only and a
+    store of the test's own."""
+
+    def _run(name: str, *args: str, stdin: bytes | None = None, timeout: float = 60, cwd: Path = ROOT, **env: str) -> Result:
+        merged = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(home))
         merged.update(env)
-        return run_script(name, *args, env=merged, stdin=stdin, timeout=timeout)
+        return run_script(name, *args, env=merged, stdin=stdin, timeout=timeout, cwd=cwd)
 
     return _run
 

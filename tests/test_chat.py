@@ -33,21 +33,25 @@ def test_sends_the_system_prompt(run):
 def test_json_prints_one_object_with_every_field(run):
     result = run("chat", "--json", "hello")
     data = json.loads(result.out)
-    assert data["id"].startswith("chatcmpl-")
-    del data["id"]
+    assert data["id"].startswith("chatcmpl-") and data["conversation"].startswith("c-")
+    del data["id"], data["conversation"]
     assert data == {
         "model": "kimi-k2.6",
         "content": "You said: hello",
         "reasoning": REASONING,
         "finish_reason": "stop",
+        "truncated": False,
         "usage": {"prompt_tokens": 1, "completion_tokens": 12, "total_tokens": 13},
+        "input": {"bytes": 5, "stdin_bytes": None, "files": []},
     }
 
 
-def test_usage_goes_to_stderr(run):
+def test_usage_goes_to_stderr_with_the_conversation_id(run):
     result = run("chat", "--usage", "hello")
     assert result.out == "You said: hello\n"
-    assert result.err == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13\n"
+    usage, conversation = result.lines
+    assert usage == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13"
+    assert conversation.startswith("conversation: c-") and len(conversation) == len("conversation: c-") + 12
 
 
 def test_reasoning_goes_to_stderr_before_the_answer(run):
@@ -56,15 +60,15 @@ def test_reasoning_goes_to_stderr_before_the_answer(run):
     assert result.err == REASONING + "\n"
 
 
-def test_a_model_without_reasoning_prints_none(run):
-    result = run("chat", "--reasoning", "--model", "kimi-k2.5", "hello")
+def test_thinking_off_prints_no_reasoning(run):
+    result = run("chat", "--reasoning", "--thinking", "off", "--model", "kimi-k2.5", "hello")
     assert (result.out, result.err) == ("You said: hello\n", "")
 
 
-def test_max_tokens_and_temperature_reach_the_server(run, emulator):
-    run("chat", "--max-tokens", "50", "--temperature", "0.3", "hello")
+def test_max_tokens_and_temperature_reach_the_server_for_a_model_that_takes_them(run, emulator):
+    run("chat", "--model", "deepseek-v3.2", "--max-tokens", "50", "--temperature", "0.3", "hello")
     body = emulator.state.requests[-1].body
-    assert (body["max_tokens"], body["temperature"], body["model"]) == (50, 0.3, "kimi-k2.6")
+    assert (body["max_completion_tokens"], body["temperature"], body["model"]) == (50, 0.3, "deepseek-v3.2")
 
 
 def test_sends_the_key_as_a_bearer_token(run, emulator):
@@ -120,7 +124,7 @@ def test_an_unknown_model_exits_4_and_lists_the_kimi_models(run):
     assert result.code == 4
     assert result.err == (
         "error: unknown model 'kimi-k9' (not found (HTTP 404: The model `kimi-k9` does not exist or you do not have "
-        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6\n"
+        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code\n"
     )
 
 
@@ -174,7 +178,7 @@ def test_an_unreachable_service_exits_5(run, free_port):
     result = run("chat", "--max-retries", "0", "hello", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port}/v1")
     assert result.code == 5
     assert result.err.startswith("error: could not reach the API (")
-    assert result.err.endswith("check OPENAI_BASE_URL and the network, then try again\n")
+    assert result.err.endswith("check the base URL and the network, then try again\n")
     assert_clean(result)
 
 

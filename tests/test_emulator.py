@@ -46,7 +46,7 @@ def test_gemini_surface_refuses_a_missing_key(emulator):
 
 def test_gemini_streams_sse_without_an_end_marker(emulator):
     body = {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}
-    with httpx.stream("POST", f"{origin(emulator)}/v1beta/models/kimi-k2.5:streamGenerateContent?alt=sse", json=body, headers={"x-goog-api-key": TEST_KEY}) as response:
+    with httpx.stream("POST", f"{origin(emulator)}/v1beta/models/deepseek-v3.2:streamGenerateContent?alt=sse", json=body, headers={"x-goog-api-key": TEST_KEY}) as response:
         text = response.read().decode()
     assert response.headers["content-type"] == "text/event-stream"
     assert text.count("data: ") == 4 and "[DONE]" not in text and '"finishReason":"STOP"' in text
@@ -65,7 +65,9 @@ def test_an_unknown_fault_is_refused_when_injected():
 def test_a_delay_before_the_first_byte_longer_than_the_timeout_exits_5(run, emulator):
     emulator.inject("delay:3", times=None)
     result = run("chat", "--timeout", "0.5", "--max-retries", "0", "hello")
-    assert (result.code, result.err) == (5, "error: could not reach the API (timed out); check OPENAI_BASE_URL and the network, then try again\n")
+    assert (result.code, result.err) == (
+        5, f"error: could not reach the API (no answer from 127.0.0.1:{emulator.port} within 0.5 s (--timeout)); check the base URL and the network, then try again\n"
+    )
 
 
 def test_a_short_delay_is_waited_out(run, emulator):

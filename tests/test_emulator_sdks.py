@@ -30,7 +30,7 @@ def test_openai_sdk_reads_a_completion(emulator):
 
 def test_openai_sdk_reads_a_stream_with_the_usage_chunk(emulator):
     stream = _openai(emulator).chat.completions.create(
-        model="kimi-k2.5", messages=[{"role": "user", "content": "hi"}], stream=True, stream_options={"include_usage": True}
+        model="deepseek-v3.2", messages=[{"role": "user", "content": "hi"}], stream=True, stream_options={"include_usage": True}
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
@@ -39,7 +39,7 @@ def test_openai_sdk_reads_a_stream_with_the_usage_chunk(emulator):
 
 
 def test_openai_sdk_lists_models(emulator):
-    assert [m.id for m in _openai(emulator).models.list()] == ["kimi-k2.6", "kimi-k2.5", "deepseek-v3.2", "glm-4.6"]
+    assert [m.id for m in _openai(emulator).models.list()] == ["kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code", "deepseek-v3.2", "glm-4.6"]
 
 
 def test_openai_sdk_reads_an_error_object(emulator):
@@ -99,7 +99,7 @@ def test_genai_sdk_reads_a_response(emulator):
 
 
 def test_genai_sdk_reads_a_stream(emulator):
-    chunks = list(_genai(emulator).models.generate_content_stream(model="kimi-k2.5", contents="hi"))
+    chunks = list(_genai(emulator).models.generate_content_stream(model="deepseek-v3.2", contents="hi"))
     text = "".join(p.text or "" for c in chunks for p in c.candidates[0].content.parts)
     assert text == "You said: hi"
     assert chunks[-1].candidates[0].finish_reason == genai_types.FinishReason.STOP

@@ -13,11 +13,11 @@ from conftest import TEST_KEY
 
 FULL = "You said: one two three\n"
 PARTIAL = "You said:\n"
-MODELS = "kimi-k2.6\nkimi-k2.5\n"
+MODELS = "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\n"
 CHAT_CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in ("openai", "anthropic", "gemini")]
 ALL_CELLS = [*CHAT_CELLS, ("models", None)]
 
-RATE_LIMITED = "error: rate limited (HTTP 429: emulated failure 429) after 2 attempts; wait a minute and try again, or raise --max-retries"
+RATE_LIMITED = "error: rate limited (HTTP 429: emulated failure 429) after 2 attempts; the server asked to wait 0.001 s: wait that long, then try again"
 FAILED_503 = "error: the service failed (HTTP 503: emulated failure 503) after 2 attempts; try again later"
 FAILED_502 = "error: the service failed (HTTP 502: non-JSON body (text/html)) after 2 attempts; try again later"
 UNREACHABLE = "error: could not reach the API ("
@@ -60,7 +60,7 @@ def test_429_with_retry_after_then_success(run, emulator, script, protocol):
 @pytest.mark.parametrize(("script", "protocol"), ALL_CELLS)
 def test_429_forever(run, emulator, script, protocol):
     emulator.inject("429:retry-after-ms=1", times=None)
-    check(call(run, script, protocol), 5, "", RATE_LIMITED)
+    check(call(run, script, protocol), 6, "", RATE_LIMITED)
 
 
 @pytest.mark.parametrize(("script", "protocol"), ALL_CELLS)
@@ -108,7 +108,7 @@ def test_dropped_after_two_chunks(run, emulator, protocol):
 @pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
 def test_stalled_after_two_chunks(run, emulator, protocol):
     emulator.inject("stall:2")
-    check(call(run, "stream", protocol), 5, PARTIAL, broke("no data for 1 s (read timeout)); the text so far is on stdout"))
+    check(call(run, "stream", protocol), 5, PARTIAL, broke("no data for 1 s (--timeout)); the text so far is on stdout"))
 
 
 @pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
@@ -123,7 +123,7 @@ def test_non_json_body(run, emulator, script, protocol):
     prefixes = {
         "chat": "error: the API sent a non-JSON body (HTTP 200",
         "stream": "error: the API answered a stream request with text/plain (HTTP 200) instead of an event stream",
-        "models": "error: the API sent a malformed model list (HTTP 200",
+        "models": "error: the API sent a non-JSON body (HTTP 200, text/plain); check the base URL",
     }
     check(call(run, script, protocol), 5, "", prefixes[script])
 
@@ -164,4 +164,4 @@ def test_a_redirect_is_not_followed_so_the_key_stays_home(run, emulator, script,
         emulator.inject(f"redirect:{elsewhere.base_url}/models")
         result = call(run, script, protocol)
         assert elsewhere.state.requests == []
-    check(result, 3, "", f"error: OPENAI_BASE_URL answers with a redirect (HTTP 307) to {elsewhere.base_url}/models;")
+    check(result, 3, "", f"error: the API answered with a redirect (HTTP 307 to {elsewhere.base_url}/models); redirects are refused")

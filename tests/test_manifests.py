@@ -13,7 +13,10 @@ from conftest import ROOT, SCRIPTS
 
 sys.path.insert(0, str(SCRIPTS))
 from kimi_skill.bundle import parser as package_parser
-from kimi_skill.cli import chat_parser, models_parser
+from kimi_skill.commands.chat import parser as chat_parser
+from kimi_skill.commands.history import parser as history_parser
+from kimi_skill.commands.jobs import parser as jobs_parser
+from kimi_skill.commands.models import parser as models_parser
 from kimi_skill.validator.cli import parser as validate_parser
 
 
@@ -83,6 +86,8 @@ def test_manifest_lists_every_argument_each_script_defines():
         "scripts/models.py": models_parser(),
         "scripts/validate.py": validate_parser(),
         "scripts/package.py": package_parser(),
+        "scripts/history.py": history_parser(),
+        "scripts/jobs.py": jobs_parser(),
     }
     for script in manifest()["scripts"]:
         assert (ROOT / script["path"]).is_file()
@@ -92,10 +97,11 @@ def test_manifest_lists_every_argument_each_script_defines():
 
 
 def test_manifest_default_base_url_is_the_configured_one():
-    from kimi_skill.config import DEFAULT_BASE_URL, KIMI_MODELS
+    from kimi_skill.catalog import MODELS
+    from kimi_skill.config import DEFAULT_BASE_URL
 
     assert manifest()["api"]["base_url"] == DEFAULT_BASE_URL
-    assert [m["id"] for m in manifest()["models"]] == list(KIMI_MODELS)
+    assert [m["id"] for m in manifest()["models"]] == [m.id for m in MODELS]
 
 
 def test_every_entry_script_carries_inline_dependencies():

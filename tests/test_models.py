@@ -11,11 +11,11 @@ from conftest import ROOT, SCRIPTS
 
 def test_lists_the_kimi_models_by_default(run):
     result = run("models")
-    assert (result.code, result.out, result.err) == (0, "kimi-k2.6\nkimi-k2.5\n", "")
+    assert (result.code, result.out, result.err) == (0, "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\n", "")
 
 
 def test_all_lists_every_model(run):
-    assert run("models", "--all").out == "kimi-k2.6\nkimi-k2.5\ndeepseek-v3.2\nglm-4.6\n"
+    assert run("models", "--all").out == "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\ndeepseek-v3.2\nglm-4.6\n"
 
 
 def test_json_prints_the_model_objects(run):
@@ -23,6 +23,7 @@ def test_json_prints_the_model_objects(run):
     assert data == [
         {"id": "kimi-k2.6", "object": "model", "created": 1767225600, "owned_by": "moonshotai"},
         {"id": "kimi-k2.5", "object": "model", "created": 1767225600, "owned_by": "moonshotai"},
+        {"id": "kimi-k2.7-code", "object": "model", "created": 1767225600, "owned_by": "moonshotai"},
     ]
 
 
@@ -37,22 +38,22 @@ def test_a_malformed_list_exits_5(run, emulator):
     result = run("models")
     assert result.code == 5
     assert result.err == (
-        'error: the API sent a malformed model list (HTTP 200: expected {"data": [{"id": ...}]}); check OPENAI_BASE_URL\n'
+        'error: the API sent a malformed model list (HTTP 200: expected {"data": [{"id": ...}]}); check the base URL\n'
     )
 
 
 def test_retries_a_rate_limit_then_succeeds(run, emulator):
     emulator.inject("429:retry-after=0", times=2)
     result = run("models")
-    assert (result.code, result.out) == (0, "kimi-k2.6\nkimi-k2.5\n")
+    assert (result.code, result.out) == (0, "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\n")
 
 
 def test_does_not_import_the_openai_sdk():
     code = (
         "import sys; sys.argv = ['models.py', '--help']\n"
-        "from kimi_skill.cli import models_main\n"
-        "try:\n    models_main()\nexcept SystemExit:\n    pass\n"
-        "import kimi_skill.listing\n"
+        "from kimi_skill.commands.models import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import kimi_skill.protocols.listing\n"
         "print('openai' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SCRIPTS, check=True).stdout

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kimi_skill.errors import KimiError
-from kimi_skill.failures import server_message
-from kimi_skill.gemini_path import _Reader, json_array_items
+from kimi_skill.protocols.failures import server_message
+from kimi_skill.protocols.gemini import _Reader, json_array_items
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -68,7 +68,7 @@ EVENT_DATA = st.one_of(JSON.map(json.dumps), st.text(max_size=40))
 @settings(max_examples=300)
 @given(st.lists(st.tuples(EVENT_NAMES, EVENT_DATA), max_size=8))
 def test_anthropic_event_reader_accepts_or_raises_our_error(stream):
-    from kimi_skill.anthropic_path import events_from
+    from kimi_skill.protocols.anthropic import events_from
 
     try:
         for _ in events_from(stream):
@@ -82,7 +82,7 @@ def test_anthropic_event_reader_accepts_or_raises_our_error(stream):
 def test_openai_completion_reader_accepts_or_raises_our_error(data):
     from openai.types.chat import ChatCompletion
 
-    from kimi_skill.openai_path import events_from_completion
+    from kimi_skill.protocols.openai import events_from_completion
 
     try:
         for _ in events_from_completion(ChatCompletion.construct(**data)):
@@ -96,7 +96,7 @@ def test_openai_completion_reader_accepts_or_raises_our_error(data):
 def test_openai_chunk_reader_accepts_or_raises_our_error(chunks, saw_done):
     from openai.types.chat import ChatCompletionChunk
 
-    from kimi_skill.openai_path import ChunkReader
+    from kimi_skill.protocols.openai import ChunkReader
 
     reader = ChunkReader()
     try:

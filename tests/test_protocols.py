@@ -33,7 +33,7 @@ def test_reasoning_is_the_same_on_every_protocol(run, protocol, script):
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_usage_is_the_same_on_every_protocol(run, protocol, script):
     result = run(script, "--protocol", protocol, "--usage", "hello")
-    assert result.err == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13\n"
+    assert result.lines[0] == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13"
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -45,7 +45,7 @@ def test_system_prompt_reaches_the_model_on_every_protocol(run, protocol, script
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_json_has_the_same_fields_on_every_protocol(run, protocol, script):
     data = json.loads(run(script, "--protocol", protocol, "--json", "hello").out)
-    assert sorted(data) == ["content", "finish_reason", "id", "model", "reasoning", "usage"]
+    assert sorted(data) == ["content", "conversation", "finish_reason", "id", "input", "model", "reasoning", "truncated", "usage"]
     assert (data["content"], data["finish_reason"], data["model"]) == ("You said: hello", "stop", "kimi-k2.6")
 
 
@@ -62,7 +62,7 @@ def test_an_unknown_model_exits_4_on_every_protocol(run, protocol, script):
     result = run(script, "--protocol", protocol, "--model", "kimi-k9", "hello")
     assert result.code == 4
     assert result.err.startswith("error: unknown model 'kimi-k9' (not found (HTTP 404")
-    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6\n")
+    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code\n")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -97,13 +97,18 @@ def test_an_html_502_names_the_status_on_every_protocol(run, emulator, protocol,
     assert result.err.startswith("error: the service failed (HTTP 502: non-JSON body (text/html)) after 2 attempts")
 
 
-def test_anthropic_sends_its_headers_and_a_default_max_tokens(run, emulator):
+def test_anthropic_sends_its_headers_and_the_models_default_max_tokens(run, emulator):
     run("chat", "--protocol", "anthropic", "hello")
     request = emulator.state.requests[-1]
     assert request.path == "/v1/messages"
     assert (request.headers["x-api-key"], request.headers["anthropic-version"]) == (TEST_KEY, "2023-06-01")
-    assert request.body["max_tokens"] == 1024
+    assert request.body["max_tokens"] == 32768
     assert "authorization" not in request.headers
+
+
+def test_anthropic_sends_1024_max_tokens_for_a_model_the_catalog_does_not_know(run, emulator):
+    run("chat", "--protocol", "anthropic", "--model", "glm-4.6", "hello")
+    assert emulator.state.requests[-1].body["max_tokens"] == 1024
 
 
 def test_anthropic_maps_system_and_max_tokens(run, emulator):
@@ -113,9 +118,9 @@ def test_anthropic_maps_system_and_max_tokens(run, emulator):
 
 
 def test_gemini_sends_its_key_header_and_generation_config(run, emulator):
-    run("stream", "--protocol", "gemini", "--system", "S", "--max-tokens", "7", "--temperature", "0.5", "hi")
+    run("stream", "--protocol", "gemini", "--model", "glm-4.6", "--system", "S", "--max-tokens", "7", "--temperature", "0.5", "hi")
     request = emulator.state.requests[-1]
-    assert request.path == "/v1beta/models/kimi-k2.6:streamGenerateContent"
+    assert request.path == "/v1beta/models/glm-4.6:streamGenerateContent"
     assert request.headers["x-goog-api-key"] == TEST_KEY
     assert request.body == {
         "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
@@ -142,7 +147,7 @@ def test_anthropic_stream_without_message_stop_exits_5(run, emulator):
 
 
 def test_gemini_accepts_a_streamed_json_array():
-    from kimi_skill.gemini_path import json_array_items
+    from kimi_skill.protocols.gemini import json_array_items
 
     pieces = [b'[{"a"', b': 1},\r\n{"b": [1, 2', b"]}", b"]"]
     assert list(json_array_items(pieces)) == [{"a": 1}, {"b": [1, 2]}]
@@ -152,4 +157,4 @@ def test_gemini_reads_a_stream_served_as_a_json_array(run, emulator):
     emulator.inject("jsonarray")
     result = run("stream", "--protocol", "gemini", "--reasoning", "--usage", "hello")
     assert (result.code, result.out) == (0, "You said: hello\n")
-    assert result.err == REASONING + "\nusage: prompt_tokens=1 completion_tokens=12 total_tokens=13\n"
+    assert result.lines[:2] == [REASONING, "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13"]

@@ -7,8 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from kimi_skill.errors import HTTPFailure, RequestRefused, ServiceError, UsageError
-from kimi_skill.retry import RetryPolicy, call, policy_from, retry_after
+from kimi_skill.errors import HTTPFailure, RateLimited, RequestRefused, ServiceError, UsageError
+from kimi_skill.protocols.retry import RetryPolicy, call, policy_from, retry_after
 
 
 def failing(*failures):
@@ -73,12 +73,12 @@ def test_the_server_wait_is_honoured():
 
 def test_a_wait_beyond_the_budget_gives_up_at_once():
     attempt, calls = failing(HTTPFailure(429, "HTTP 429", {"retry-after": "120"}, "slow down"))
-    with pytest.raises(ServiceError) as caught:
+    with pytest.raises(RateLimited) as caught:
         call(attempt, RetryPolicy(), "RUNAPI_TOKEN", sleep=lambda s: None)
     assert len(calls) == 1
+    assert caught.value.exit_code == 6
     assert caught.value.message == (
-        "rate limited (HTTP 429: slow down) (the server asked to wait 120 s, over the 60 s budget); "
-        "wait a minute and try again, or raise --max-retries"
+        "rate limited (HTTP 429: slow down) (over the 60 s retry budget); the server asked to wait 120 s: wait that long, then try again"
     )
 
 

@@ -26,7 +26,7 @@ def test_asks_for_the_usage_chunk(run, emulator):
 
 def test_usage_comes_from_the_final_chunk(run):
     result = run("stream", "--usage", "hello")
-    assert result.err == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13\n"
+    assert result.lines[0] == "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13"
 
 
 def test_reasoning_deltas_go_to_stderr_only_when_asked(run):
@@ -36,9 +36,10 @@ def test_reasoning_deltas_go_to_stderr_only_when_asked(run):
 
 
 def test_jsonl_prints_one_event_per_line(run):
-    result = run("stream", "--jsonl", "--model", "kimi-k2.5", "a b")
+    result = run("stream", "--jsonl", "--model", "kimi-k2.5", "--thinking", "off", "a b")
     events = [json.loads(line) for line in result.out.splitlines()]
-    assert events[-1]["id"].startswith("chatcmpl-")
+    assert events[-1]["id"].startswith("chatcmpl-") and events[-1].pop("conversation").startswith("c-")
+    assert events[-1].pop("input") == {"bytes": 3, "stdin_bytes": None, "files": []}
     events[-1]["id"] = None
     assert events == [
         {"type": "content", "text": "You"},
@@ -46,7 +47,7 @@ def test_jsonl_prints_one_event_per_line(run):
         {"type": "content", "text": " a"},
         {"type": "content", "text": " b"},
         {"type": "usage", "prompt_tokens": 2, "completion_tokens": 4, "total_tokens": 6},
-        {"type": "done", "finish_reason": "stop", "model": "kimi-k2.5", "id": None},
+        {"type": "done", "finish_reason": "stop", "model": "kimi-k2.5", "id": None, "truncated": False},
     ]
 
 
@@ -56,7 +57,7 @@ def test_jsonl_includes_reasoning_events(run):
 
 
 def test_json_gathers_the_stream_into_one_object(run):
-    data = json.loads(run("stream", "--json", "--model", "kimi-k2.5", "hello").out)
+    data = json.loads(run("stream", "--json", "--model", "kimi-k2.5", "--thinking", "off", "hello").out)
     assert (data["content"], data["reasoning"], data["finish_reason"]) == ("You said: hello", None, "stop")
 
 
@@ -71,7 +72,7 @@ def test_a_stream_cut_mid_way_keeps_the_text_and_exits_5(run, emulator):
 
 def test_a_cut_stream_in_jsonl_ends_with_an_error_event(run, emulator):
     emulator.inject("drop:1")
-    result = run("stream", "--jsonl", "--model", "kimi-k2.5", "one two")
+    result = run("stream", "--jsonl", "--model", "kimi-k2.5", "--thinking", "off", "one two")
     events = [json.loads(line) for line in result.out.splitlines()]
     assert events[0] == {"type": "content", "text": "You"}
     assert events[-1]["type"] == "error" and events[-1]["exit_code"] == 5

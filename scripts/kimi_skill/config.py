@@ -1,22 +1,34 @@
-"""Where the key and the base URL come from, and which pairings are refused.
+"""Where the key may come from, where it may be sent, and through which proxy: one table.
 
-The key is read from the environment only. ``OPENAI_API_KEY`` is also what a real OpenAI key
-lives in, so it is only used when ``OPENAI_BASE_URL`` says where it goes: otherwise a user's
-OpenAI key would silently be sent to RunAPI.
+| key read from            | base URL used                                                        |
+|--------------------------|----------------------------------------------------------------------|
+| ``RUNAPI_TOKEN``         | ``RUNAPI_BASE_URL``; else ``OPENAI_BASE_URL`` if it names RunAPI or   |
+| ``RUNAPI_API_KEY``       | a loopback host; else ``https://runapi.ai/v1`` (with a warning when   |
+|                          | ``OPENAI_BASE_URL`` names another host: it is ignored for RunAPI keys) |
+| ``OPENAI_API_KEY``       | ``OPENAI_BASE_URL``, which must be set (it may hold a real OpenAI key) |
+
+A RunAPI key therefore only goes to RunAPI, to loopback, or to a host the user named in
+``RUNAPI_BASE_URL`` on purpose; ``OPENAI_BASE_URL`` set for another gateway never receives it.
+OpenClaw injects ``OPENAI_API_KEY`` + ``OPENAI_BASE_URL``, which keep working as before.
+
+Proxies: loopback and plain-http URLs never use one; https URLs use ``HTTPS_PROXY`` (or
+``ALL_PROXY``) unless ``NO_PROXY`` matches, as a CONNECT tunnel, so the key stays inside TLS.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
 from .redact import Secret
 
 DEFAULT_BASE_URL = "https://runapi.ai/v1"
-KIMI_MODELS = ("kimi-k2.6", "kimi-k2.5")
-DEFAULT_MODEL = "kimi-k2.6"
+RUNAPI_KEYS = ("RUNAPI_TOKEN", "RUNAPI_API_KEY")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,9 @@ class Settings:
     key: Secret
     key_source: str
     base_url: str
+    base_source: str = "default"
+    proxy: str | None = None
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def origin(self) -> str:
@@ -31,19 +46,28 @@ class Settings:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 
+    @property
+    def host(self) -> str:
+        parts = urlsplit(self.base_url)
+        return parts.netloc.rpartition("@")[2]
+
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    """``localhost`` and loopback addresses. ``*.localhost`` names are not trusted as loopback:
+    a resolver or /etc/hosts may send them anywhere."""
+    if host == "localhost":
         return True
-    import ipaddress
-
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
-def check_base_url(url: str) -> str:
+def is_runapi(host: str) -> bool:
+    return host == "runapi.ai" or host.endswith(".runapi.ai")
+
+
+def check_base_url(url: str, name: str = "OPENAI_BASE_URL") -> str:
     """Return the base URL without its trailing slash, or refuse it with the reason."""
     url = url.strip().rstrip("/")
     try:
@@ -51,49 +75,126 @@ def check_base_url(url: str) -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018  (raises ValueError on a malformed port)
     except ValueError:
-        raise ConfigError(f"OPENAI_BASE_URL is not a valid URL; use {DEFAULT_BASE_URL}") from None
+        raise ConfigError(f"{name} is not a valid URL; use {DEFAULT_BASE_URL}") from None
     if parts.scheme not in ("http", "https") or not host:
-        raise ConfigError(
-            f"OPENAI_BASE_URL must be an http(s) URL with a host, like {DEFAULT_BASE_URL}"
-        )
+        raise ConfigError(f"{name} must be an http(s) URL with a host, like {DEFAULT_BASE_URL}")
     if parts.username is not None or parts.password is not None:
-        raise ConfigError(
-            "OPENAI_BASE_URL must not carry credentials (user:pass@); "
-            "keep the key in RUNAPI_TOKEN"
-        )
+        raise ConfigError(f"{name} must not carry credentials (user:pass@); keep the key in RUNAPI_TOKEN")
     if parts.query or parts.fragment:
-        raise ConfigError(
-            "OPENAI_BASE_URL must not carry a query string or fragment; "
-            f"use a plain base URL like {DEFAULT_BASE_URL}"
-        )
+        raise ConfigError(f"{name} must not carry a query string or fragment; use a plain base URL like {DEFAULT_BASE_URL}")
     if parts.scheme == "http" and not is_loopback(host):
         raise ConfigError(
-            f"OPENAI_BASE_URL uses plain http:// to {host}, which would send the key unencrypted; "
+            f"{name} uses plain http:// to {host}, which would send the key unencrypted; "
             "use https:// (plain http is allowed only for loopback hosts)"
         )
     return url
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read the key and base URL once; every network path uses the result."""
-    env = os.environ if environ is None else environ
-    runapi_token = (env.get("RUNAPI_TOKEN") or "").strip()
-    openai_key = (env.get("OPENAI_API_KEY") or "").strip()
-    base = (env.get("OPENAI_BASE_URL") or "").strip()
+def check_key(value: str, name: str) -> str:
+    """A key is printable ASCII without spaces or quotes around it; anything else is a paste
+    accident that would otherwise fail inside the HTTP library, possibly echoing the key."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        raise ConfigError(f"{name} is wrapped in quotes; set it to the key alone, without the quotes")
+    for index, char in enumerate(value, 1):
+        if ord(char) > 0x7E:
+            raise ConfigError(
+                f"{name} holds a non-ASCII character at position {index} (a typographic quote or a "
+                "pasted symbol?); set it to the key exactly as shown on https://runapi.ai/api_keys"
+            )
+        if ord(char) < 0x21 or ord(char) == 0x7F:
+            kind = "a space" if char == " " else "a control character (tab, CR, LF...)"
+            raise ConfigError(f"{name} holds {kind} at position {index}; set it to the key alone, on one line")
+    return value
 
-    if runapi_token:
-        key, source = runapi_token, "RUNAPI_TOKEN"
-    elif openai_key:
-        if not base:
+
+def runapi_base(value: str) -> str:
+    """``RUNAPI_BASE_URL`` may be an origin (RunAPI's CLI form) or include ``/v1``."""
+    url = check_base_url(value, "RUNAPI_BASE_URL")
+    return url if urlsplit(url).path not in ("", "/") else url + "/v1"
+
+
+def _no_proxy_matches(host: str, port: int | None, no_proxy: str) -> bool:
+    for entry in (item.strip().lower() for item in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry_port and port is not None and entry_port != str(port):
+            continue
+        name = name.lstrip(".").strip("[]")
+        if host == name or host.endswith("." + name):
+            return True
+        try:
+            if ipaddress.ip_address(host) in ipaddress.ip_network(name, strict=False):
+                return True
+        except ValueError:
+            pass
+    return False
+
+
+def proxy_for(url: str, env: Mapping[str, str]) -> str | None:
+    """The proxy an https request to ``url`` goes through, or None (see the module docstring)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or is_loopback(host):
+        return None
+    proxy = ""
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        proxy = (env.get(name) or "").strip()
+        if proxy:
+            break
+    if not proxy:
+        return None
+    no_proxy = env.get("NO_PROXY") or env.get("no_proxy") or ""
+    if _no_proxy_matches(host, parts.port or 443, no_proxy):
+        return None
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    scheme = proxy.split("://", 1)[0].lower()
+    if scheme not in PROXY_SCHEMES:
+        raise ConfigError(f"the proxy in HTTPS_PROXY/ALL_PROXY uses {scheme}://; use an http://, https:// or socks5:// proxy URL")
+    return proxy
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the key, base URL and proxy once; every network path uses the result."""
+    env = os.environ if environ is None else environ
+    warnings: list[str] = []
+    openai_base = (env.get("OPENAI_BASE_URL") or "").strip()
+    for name in RUNAPI_KEYS:
+        value = (env.get(name) or "").strip()
+        if value:
+            key, source = check_key(value, name), name
+            break
+    else:
+        openai_key = (env.get("OPENAI_API_KEY") or "").strip()
+        if not openai_key:
+            raise ConfigError("no API key: set RUNAPI_TOKEN to your RunAPI key (get one at https://runapi.ai/api_keys)")
+        if not openai_base:
             raise ConfigError(
                 "OPENAI_API_KEY is set but OPENAI_BASE_URL is not, so this may be an OpenAI key: "
                 f"if it is a RunAPI key set OPENAI_BASE_URL={DEFAULT_BASE_URL}, "
                 "or put the RunAPI key in RUNAPI_TOKEN"
             )
-        key, source = openai_key, "OPENAI_API_KEY"
+        key = check_key(openai_key, "OPENAI_API_KEY")
+        base = check_base_url(openai_base)
+        return Settings(Secret(key), "OPENAI_API_KEY", base, "OPENAI_BASE_URL", proxy_for(base, env))
+
+    runapi_base_value = (env.get("RUNAPI_BASE_URL") or "").strip()
+    if runapi_base_value:
+        base, base_source = runapi_base(runapi_base_value), "RUNAPI_BASE_URL"
+    elif openai_base:
+        checked = check_base_url(openai_base)
+        host = (urlsplit(checked).hostname or "").lower()
+        if is_runapi(host) or is_loopback(host):
+            base, base_source = checked, "OPENAI_BASE_URL"
+        else:
+            base, base_source = DEFAULT_BASE_URL, "default"
+            warnings.append(
+                f"OPENAI_BASE_URL names {host}, not RunAPI, so it is ignored for the RunAPI key in {source}; "
+                "set RUNAPI_BASE_URL to send that key elsewhere on purpose"
+            )
     else:
-        raise ConfigError(
-            "no API key: set RUNAPI_TOKEN to your RunAPI key "
-            "(get one at https://runapi.ai/api_keys)"
-        )
-    return Settings(key=Secret(key), key_source=source, base_url=check_base_url(base or DEFAULT_BASE_URL))
+        base, base_source = DEFAULT_BASE_URL, "default"
+    return Settings(Secret(key), source, base, base_source, proxy_for(base, env), tuple(warnings))

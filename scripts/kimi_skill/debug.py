@@ -10,6 +10,7 @@ import time
 from typing import Any, TextIO
 
 from .redact import mask_header, scrub
+from .untrusted import for_terminal
 
 
 class DebugLog:
@@ -18,7 +19,7 @@ class DebugLog:
         self._started: dict[int, float] = {}
 
     def _headers(self, headers: Any) -> str:
-        return ", ".join(f"{name}: {mask_header(name, value)}" for name, value in headers.items())
+        return ", ".join(f"{for_terminal(name)}: {for_terminal(mask_header(name, value))}" for name, value in headers.items())
 
     def on_request(self, request: Any) -> None:
         self._started[id(request)] = time.perf_counter()
@@ -33,5 +34,5 @@ class DebugLog:
         return {"request": [self.on_request], "response": [self.on_response]}
 
     def write(self, line: str) -> None:
-        self.stream.write(scrub(line) + "\n")
+        self.stream.write(for_terminal(scrub(line)) + "\n")
         self.stream.flush()

@@ -59,14 +59,3 @@ class StreamTail:
         if self.usage:
             yield self.usage
         yield Done(self.finish, self.model, self.id)
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    """What the user asked for, before any protocol shapes it."""
-
-    prompt: str
-    model: str
-    system: str | None = None
-    max_tokens: int | None = None
-    temperature: float | None = None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .replies import Reply
-from .wire import Parsed, RequestProblem, StreamPlan, new_id, sse, text_of
+from .replies import ALWAYS_THINKING, Reply
+from .wire import Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "anthropic"
+STOP = {"stop": "end_turn", "length": "max_tokens"}
 STATUS_KINDS = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error", 500: "api_error", 529: "overloaded_error"}
 
 
@@ -44,7 +45,11 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
         raise RequestProblem(404, error_body("not_found_error", f"model: {model}"))
     users = [text_of(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     system = text_of(body.get("system")) or None
-    return Parsed(model, users[-1] if users else "", system, bool(body.get("stream")))
+    thinking = body.get("thinking")
+    switch = {"enabled": True, "disabled": False}.get(str(thinking.get("type"))) if isinstance(thinking, dict) else None
+    if switch is False and model in ALWAYS_THINKING:
+        raise RequestProblem(400, error_body("invalid_request_error", f"thinking: cannot be disabled for {model}"))
+    return Parsed(model, users[-1] if users else "", system, bool(body.get("stream")), False, users, len(users), switch, positive(body.get("max_tokens")))
 
 
 def _blocks(reply: Reply) -> list[dict[str, Any]]:
@@ -62,7 +67,7 @@ def completion(parsed: Parsed, reply: Reply) -> dict[str, Any]:
         "role": "assistant",
         "model": parsed.model,
         "content": _blocks(reply),
-        "stop_reason": "end_turn",
+        "stop_reason": STOP[reply.finish],
         "stop_sequence": None,
         "usage": {"input_tokens": reply.prompt_tokens, "output_tokens": reply.completion_tokens},
     }
@@ -73,7 +78,7 @@ def _event(data: dict[str, Any]) -> bytes:
 
 
 def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> StreamPlan:
-    plan = StreamPlan("text/event-stream")
+    plan = StreamPlan("text/event-stream", keepalive=_event({"type": "ping"}))
     add = plan.events.append
     add(("meta", _event({
         "type": "message_start",
@@ -96,7 +101,7 @@ def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> St
     for piece in reply.content:
         add(("content", _event({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}})))
     add(("meta", _event({"type": "content_block_stop", "index": index})))
-    add(("meta", _event({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": reply.completion_tokens}})))
+    add(("meta", _event({"type": "message_delta", "delta": {"stop_reason": STOP[reply.finish], "stop_sequence": None}, "usage": {"output_tokens": reply.completion_tokens}})))
     add(("end", _event({"type": "message_stop"})))
     return plan
 

@@ -2,9 +2,22 @@
 
 Spec grammar: ``NAME[:ARG]``. ``NNN`` (a status such as ``429``, ``503``) takes ``retry-after=S`` or
 ``retry-after-ms=MS``; ``drop:N``, ``stall:N``, ``malformed:N`` and ``error:N`` act after N chunks
-of answer text; ``delay:S`` waits before the first byte; ``redirect:URL`` answers 307 to URL; ``html502``, ``reset`` (before headers),
-``nonjson``, ``wrongshape``, ``echokey``, ``nodone`` (no end-of-stream marker) and ``jsonarray`` (a Gemini
-stream sent as one JSON array even when ``alt=sse`` was asked) take no argument.
+of answer text; ``delay:S`` waits before the first byte; ``redirect:URL`` answers 307 to URL;
+``html502``, ``reset`` (before headers), ``nonjson``, ``wrongshape``, ``nodone`` (no end-of-stream
+marker) and ``jsonarray`` (a Gemini stream sent as one JSON array even when ``alt=sse`` was asked)
+take no argument.
+
+Answer faults: ``badjson`` (the answer is broken JSON) and ``wrongjson`` (valid JSON that does not
+match the schema) exercise ``--schema``; with ``times=1`` only the first attempt is bad.
+
+Hostile faults: ``echokey[:FORM]`` echoes the key in a 401 body (FORM: ``whole`` (default),
+``prefix``, ``suffix``, ``upper``, ``base64`` (an echoed ``Authorization: Basic`` header),
+``url``); ``slow:S`` spreads a stream's events evenly over S seconds (a long generation);
+``keepalive`` streams only keep-alives (SSE comments, Anthropic pings); ``trickle:MS``
+sends the stream one byte at a time, MS milliseconds apart; ``bigline:MB`` sends one stream
+line of MB mebibytes; ``bigbody:MB`` a non-streamed body of MB mebibytes; ``deepjson`` a 400
+whose JSON body is nested 100,000 deep; ``escapes`` puts terminal escapes, bidi overrides and a
+forged newline in model ids, a header value and the error message.
 """
 
 from __future__ import annotations
@@ -12,7 +25,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-NAMES = {"redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone", "jsonarray"}
+NAMES = {
+    "redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone",
+    "jsonarray", "badjson", "wrongjson", "keepalive", "trickle", "bigline", "bigbody", "deepjson", "escapes", "slow",
+}
+ECHO_FORMS = {"whole", "prefix", "suffix", "upper", "base64", "url"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,8 @@ class Fault:
     retry_after: str | None = None
     retry_after_ms: str | None = None
     location: str | None = None
+    form: str = ""
+    size: float = 0.0
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
@@ -47,6 +66,16 @@ class Fault:
             return cls(name, status=307, location=arg)
         if name == "delay":
             return cls(name, seconds=float(arg or 1))
+        if name == "echokey":
+            if arg and arg not in ECHO_FORMS:
+                raise ValueError(f"echokey takes one of {', '.join(sorted(ECHO_FORMS))}")
+            return cls(name, status=401, form=arg or "whole")
+        if name == "slow":
+            return cls(name, seconds=float(arg or 20))
+        if name == "trickle":
+            return cls(name, seconds=float(arg or 5) / 1000)
+        if name in ("bigline", "bigbody"):
+            return cls(name, size=float(arg or 300))
         if arg:
             raise ValueError(f"fault {name!r} takes no argument")
         return cls(name, status=502 if name == "html502" else None)

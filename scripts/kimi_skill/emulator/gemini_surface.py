@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .replies import Reply
-from .wire import Parsed, RequestProblem, StreamPlan, new_id, sse, text_of
+from .replies import ALWAYS_THINKING, Reply
+from .wire import Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "gemini"
+FINISH = {"stop": "STOP", "length": "MAX_TOKENS"}
 STATUSES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
 
 
@@ -44,7 +45,17 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     users = [text_of(c.get("parts")) for c in body["contents"] if isinstance(c, dict) and c.get("role", "user") == "user"]
     instruction = body.get("systemInstruction")
     system = text_of(instruction.get("parts")) if isinstance(instruction, dict) else None
-    return Parsed(model, users[-1] if users else "", system or None, method == "streamGenerateContent")
+    config = body["generationConfig"] if isinstance(body.get("generationConfig"), dict) else {}
+    thinking = config.get("thinkingConfig")
+    switch = None
+    if isinstance(thinking, dict):
+        switch = False if thinking.get("thinkingBudget") == 0 else True if thinking.get("includeThoughts") else None
+    if switch is False and model in ALWAYS_THINKING:
+        raise RequestProblem(400, fault_body(400, f"thinking cannot be disabled for {model}"))
+    return Parsed(
+        model, users[-1] if users else "", system or None, method == "streamGenerateContent", False, users, len(users), switch,
+        positive(config.get("maxOutputTokens")), config.get("responseMimeType") == "application/json",
+    )
 
 
 def _usage(reply: Reply) -> dict[str, int]:
@@ -70,7 +81,7 @@ def _response(parts: list[dict[str, Any]], model: str, finish: str | None, usage
 
 def completion(parsed: Parsed, reply: Reply) -> dict[str, Any]:
     parts = ([{"text": reply.reasoning_text, "thought": True}] if reply.reasoning else []) + [{"text": reply.text}]
-    return _response(parts, parsed.model, "STOP", _usage(reply), new_id(""))
+    return _response(parts, parsed.model, FINISH[reply.finish], _usage(reply), new_id(""))
 
 
 def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> StreamPlan:
@@ -85,7 +96,7 @@ def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> St
         plan.prefix, plan.separator, plan.suffix = b"[", b",\r\n", b"]"
     plan.events += [("reasoning", frame(_response([{"text": p, "thought": True}], parsed.model, None, None, ident))) for p in reply.reasoning]
     plan.events += [("content", frame(_response([{"text": p}], parsed.model, None, None, ident))) for p in reply.content]
-    plan.events.append(("end", frame(_response([{"text": ""}], parsed.model, "STOP", _usage(reply), ident))))
+    plan.events.append(("end", frame(_response([{"text": ""}], parsed.model, FINISH[reply.finish], _usage(reply), ident))))
     return plan
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .replies import Reply
-from .wire import CREATED, Parsed, RequestProblem, StreamPlan, new_id, sse, text_of
+from .replies import ALWAYS_THINKING, Reply
+from .wire import CREATED, Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "openai"
 
@@ -14,11 +14,20 @@ def error_body(message: str, kind: str = "invalid_request_error", code: str | No
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
 
 
-STATUS_KINDS = {400: "invalid_request_error", 401: "invalid_request_error", 403: "permission_error", 404: "invalid_request_error", 429: "rate_limit_exceeded"}
+# (type, code) as OpenAI's API sets them for each status
+STATUS_ERRORS = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    402: ("insufficient_quota", "insufficient_quota"),
+    403: ("invalid_request_error", "unsupported_country_region_territory"),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("requests", "rate_limit_exceeded"),
+}
 
 
 def fault_body(status: int, message: str) -> dict[str, Any]:
-    return error_body(message, STATUS_KINDS.get(status, "server_error"))
+    kind, code = STATUS_ERRORS.get(status, ("server_error", None))
+    return error_body(message, kind, code)
 
 
 def check_auth(headers: Any, key: str, query: dict[str, list[str]]) -> None:
@@ -55,7 +64,16 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     system = "\n".join(text_of(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "system") or None
     users = [text_of(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     options = body.get("stream_options") or {}
-    return Parsed(model, users[-1] if users else "", system, bool(body.get("stream")), bool(options.get("include_usage")))
+    thinking = body.get("thinking")
+    switch = {"enabled": True, "disabled": False}.get(str(thinking.get("type"))) if isinstance(thinking, dict) else None
+    if switch is False and model in ALWAYS_THINKING:
+        raise RequestProblem(400, error_body(f"thinking cannot be disabled for {model}", param="thinking"))
+    response_format = body.get("response_format")
+    return Parsed(
+        model, users[-1] if users else "", system, bool(body.get("stream")), bool(options.get("include_usage")),
+        users, len(users), switch, positive(body.get("max_completion_tokens")) or positive(body.get("max_tokens")),
+        isinstance(response_format, dict) and response_format.get("type") == "json_object",
+    )
 
 
 def _usage(reply: Reply) -> dict[str, int]:
@@ -75,7 +93,7 @@ def completion(parsed: Parsed, reply: Reply) -> dict[str, Any]:
         "object": "chat.completion",
         "created": CREATED,
         "model": parsed.model,
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
+        "choices": [{"index": 0, "message": message, "finish_reason": reply.finish, "logprobs": None}],
         "usage": _usage(reply),
     }
 
@@ -93,7 +111,7 @@ def stream_plan(parsed: Parsed, reply: Reply, query: dict[str, list[str]]) -> St
     plan.events.append(("meta", chunk({"role": "assistant", "content": ""})))
     plan.events += [("reasoning", chunk({"reasoning_content": piece})) for piece in reply.reasoning]
     plan.events += [("content", chunk({"content": piece})) for piece in reply.content]
-    plan.events.append(("meta", chunk({}, "stop")))
+    plan.events.append(("meta", chunk({}, reply.finish)))
     if parsed.include_usage:
         plan.events.append(("meta", sse({
             "id": ident, "object": "chat.completion.chunk", "created": CREATED, "model": parsed.model,

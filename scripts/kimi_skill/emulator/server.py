@@ -1,20 +1,24 @@
 """A real HTTP server on loopback that answers like RunAPI, with faults on request.
 
-Streams use chunked transfer encoding, as the real gateway does, so a dropped connection is
-distinguishable from a finished body.
+Connections are kept alive (HTTP/1.1) as a real gateway's are, so clients' connection reuse
+is exercised; a fault that breaks a connection closes it. Streams use chunked transfer
+encoding, so a dropped connection is distinguishable from a finished body. Every response
+carries an ``x-request-id``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import struct
 import threading
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from . import anthropic_surface, gemini_surface, openai_surface
 from .faults import Fault, FaultQueue
@@ -22,8 +26,10 @@ from .replies import make_reply
 from .wire import RequestProblem, StreamPlan
 
 EMULATOR_KEY = "emulator-local-key"
-DEFAULT_MODELS = ["kimi-k2.6", "kimi-k2.5", "deepseek-v3.2", "glm-4.6"]
+DEFAULT_MODELS = ["kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code", "deepseek-v3.2", "glm-4.6"]
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
+HOSTILE_TEXT = "kimi-\x1b]0;owned\x07k2\u202eevil\nforged: line"
+MiB = 1024 * 1024
 
 
 @dataclass
@@ -42,7 +48,23 @@ class EmulatorState:
     stall_seconds: float = 60.0
     faults: FaultQueue = field(default_factory=FaultQueue)
     requests: list[Recorded] = field(default_factory=list)
+    connections: int = 0
     stopping: threading.Event = field(default_factory=threading.Event)
+
+
+def echoed(key: str, form: str) -> str:
+    """The key as a careless server might echo it back."""
+    if form == "prefix":
+        return key[: max(12, len(key) * 2 // 3)] + "..."
+    if form == "suffix":
+        return "..." + key[-max(12, len(key) * 2 // 3) :]
+    if form == "upper":
+        return key.upper()
+    if form == "base64":
+        return "Basic " + base64.b64encode(f"user:{key}".encode()).decode()
+    if form == "url":
+        return quote(key + "/?&=", safe="")
+    return key
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,26 +76,31 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.state.connections += 1
+
     # -- plumbing -------------------------------------------------------------------------
 
     @property
     def state(self) -> EmulatorState:
         return self.server.state
 
-    def _send_json(self, status: int, body: Any, extra: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self._send(status, data, "application/json", extra)
-
-    def _send(self, status: int, data: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+    def _head(self, status: int, content_type: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Connection", "close")
+        self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:20]}")
         for name, value in (extra or {}).items():
             self.send_header(name, value)
+
+    def _send_json(self, status: int, body: Any, extra: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json", extra)
+
+    def _send(self, status: int, data: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        self._head(status, content_type, extra)
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        self.close_connection = True
 
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -134,7 +161,8 @@ class Handler(BaseHTTPRequestHandler):
             if fault and self._early_fault(fault, surface, headers):
                 return
             if method == "GET":
-                self._send_json(200, openai_surface.models_body(self.state.models))
+                models = [*self.state.models, HOSTILE_TEXT] if fault and fault.name == "escapes" else self.state.models
+                self._send_json(200, openai_surface.models_body(models))
                 return
             if body is ValueError:
                 raise RequestProblem(400, surface.fault_body(400, "The request body is not valid JSON."))
@@ -142,16 +170,19 @@ class Handler(BaseHTTPRequestHandler):
         except RequestProblem as problem:
             self._send_json(problem.status, problem.body)
             return
-        reply = make_reply(parsed.model, parsed.system, parsed.prompt, self.state.chunks)
+        name = fault.name if fault else ""
+        reply = make_reply(parsed, self.state.chunks, name if name in ("badjson", "wrongjson") else None)
         if not parsed.stream:
-            if fault and fault.name == "wrongshape":
+            if name == "wrongshape":
                 self._send_json(200, {"unexpected": True})
-            elif fault and fault.name in ("drop", "stall"):
+            elif name in ("drop", "stall"):
                 self._reset()
+            elif name == "bigbody":
+                self._send(200, b'{"pad": "' + b"x" * int(fault.size * MiB) + b'"}', "application/json")  # type: ignore[union-attr]
             else:
                 self._send_json(200, surface.completion(parsed, reply))
             return
-        if fault and fault.name == "jsonarray":
+        if name == "jsonarray":
             query.pop("alt", None)  # answer as a server that ignores alt=sse would
         self._stream(surface, surface.stream_plan(parsed, reply, query), fault)
 
@@ -184,7 +215,14 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if fault.name == "echokey":
             given = headers.get("authorization", "").partition(" ")[2] or headers.get("x-api-key") or headers.get("x-goog-api-key", "")
-            self._send_json(401, surface.fault_body(401, f"Incorrect API key provided: {given}. Check your key."))
+            shown = echoed(given, fault.form)
+            self._send_json(401, surface.fault_body(401, f"Incorrect API key provided: {shown}. Check your key."), {"x-echo": shown})
+            return True
+        if fault.name == "deepjson":
+            self._send(400, b"[" * 100_000 + b"]" * 100_000, "application/json")
+            return True
+        if fault.name == "escapes" and self.command == "POST":
+            self._send_json(400, surface.fault_body(400, f"bad request {HOSTILE_TEXT}"), {"x-hostile": "a\x1b[2Jb"})
             return True
         if fault.name == "wrongshape" and self.command == "GET":
             self._send_json(200, {"models": "none"})
@@ -192,53 +230,78 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def _stream(self, surface: ModuleType, plan: StreamPlan, fault: Fault | None) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", plan.content_type)
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.send_header("Connection", "close")
+        self._head(200, plan.content_type, {"Cache-Control": "no-cache", "Transfer-Encoding": "chunked"})
         self.end_headers()
-        self.close_connection = True
         name = fault.name if fault else ""
-        if name == "wrongshape":
-            self._chunk(surface.wrong_shape_stream())
-            self.wfile.write(b"0\r\n\r\n")
-            return
+        try:
+            if name == "wrongshape":
+                self._chunk(surface.wrong_shape_stream())
+                self.wfile.write(b"0\r\n\r\n")
+                return
+            if name == "keepalive":
+                while not self.state.stopping.wait(0.05):
+                    self._chunk(plan.keepalive)
+                    self.wfile.flush()
+                return
+            if name == "bigline":
+                assert fault is not None
+                piece = b"x" * MiB
+                self._chunk(b'data: {"pad": "')
+                for _ in range(int(fault.size)):
+                    self._chunk(piece)
+                self._drop()
+                return
+            self._events(surface, plan, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _events(self, surface: ModuleType, plan: StreamPlan, fault: Fault | None) -> None:
+        name = fault.name if fault else ""
         if plan.prefix:
             self._chunk(plan.prefix)
         sent_content = 0
         first = True
-        try:
-            for kind, data in plan.events:
-                if kind == "end" and name == "nodone":
-                    break
-                if fault and name in ("drop", "stall", "malformed", "error") and sent_content == fault.after:
-                    if name == "drop":
-                        self._drop()
+        pause = fault.seconds / max(1, len(plan.events)) if fault and name == "slow" else 0.0
+        for kind, data in plan.events:
+            if pause and self.state.stopping.wait(pause):
+                return
+            if kind == "end" and name == "nodone":
+                break
+            if fault and name in ("drop", "stall", "malformed", "error") and sent_content == fault.after:
+                if name == "drop":
+                    self._drop()
+                    return
+                if name == "stall":
+                    self.state.stopping.wait(self.state.stall_seconds)
+                    self._drop()
+                    return
+                if name == "malformed":
+                    self._chunk(b"data: {\"choices\": [{\"delta\": \n\n")
+                if name == "error":
+                    error = surface.stream_error("emulated overload mid-stream")
+                    if plan.prefix:
+                        error = plan.separator + json.dumps(surface.fault_body(503, "emulated overload mid-stream")).encode() + plan.suffix
+                    self._chunk(error)
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
+                fault = None
+            data = data if first or not plan.separator else plan.separator + data
+            if name == "trickle" and fault is not None:
+                for byte in data:
+                    self._chunk(bytes([byte]))
+                    self.wfile.flush()
+                    if self.state.stopping.wait(fault.seconds):
                         return
-                    if name == "stall":
-                        self.state.stopping.wait(self.state.stall_seconds)
-                        self._drop()
-                        return
-                    if name == "malformed":
-                        self._chunk(b"data: {\"choices\": [{\"delta\": \n\n")
-                    if name == "error":
-                        error = surface.stream_error("emulated overload mid-stream")
-                        if plan.prefix:
-                            error = plan.separator + json.dumps(surface.fault_body(503, "emulated overload mid-stream")).encode() + plan.suffix
-                        self._chunk(error)
-                        self.wfile.write(b"0\r\n\r\n")
-                        return
-                    fault = None
-                self._chunk(data if first or not plan.separator else plan.separator + data)
-                first = False
-                if kind == "content":
-                    sent_content += 1
-            if plan.suffix:
-                self._chunk(plan.suffix)
-            self.wfile.write(b"0\r\n\r\n")
-        except (BrokenPipeError, ConnectionResetError):
-            return
+            else:
+                self._chunk(data)
+                if pause:
+                    self.wfile.flush()
+            first = False
+            if kind == "content":
+                sent_content += 1
+        if plan.suffix:
+            self._chunk(plan.suffix)
+        self.wfile.write(b"0\r\n\r\n")
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):

@@ -14,10 +14,15 @@ CREATED = 1767225600
 @dataclass
 class Parsed:
     model: str
-    prompt: str
+    prompt: str  # the last user message
     system: str | None
     stream: bool
     include_usage: bool = False
+    user_texts: list[str] = field(default_factory=list)
+    turns: int = 1  # user messages in the request
+    thinking: bool | None = None  # None: not sent
+    max_tokens: int | None = None
+    json_mode: bool = False
 
 
 @dataclass
@@ -29,6 +34,7 @@ class StreamPlan:
     prefix: bytes = b""
     separator: bytes = b""
     suffix: bytes = b""
+    keepalive: bytes = b": keep-alive\n\n"
 
 
 class RequestProblem(Exception):
@@ -57,3 +63,7 @@ def text_of(content: Any) -> str:
     if isinstance(content, list):
         return "".join(part.get("text", "") for part in content if isinstance(part, dict))
     return ""
+
+
+def positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

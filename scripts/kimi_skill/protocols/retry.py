@@ -1,7 +1,9 @@
 """One retry policy for every network path, so a rate limit behaves the same on each protocol.
 
 Only the opening of a request is retried: once a stream has produced content, a retry would
-print the answer twice, so a broken stream is reported instead.
+print the answer twice, so a broken stream is reported instead. A read timeout is not retried
+either: the request may still be running upstream, and a second wait of ``--timeout`` seconds
+would double the time an agent's tool call is blocked.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .errors import HTTPFailure, UsageError
+from ..errors import HTTPFailure, UsageError
 from .failures import describe
 
 T = TypeVar("T")
 
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 DEFAULT_MAX_RETRIES = 3
 
 
@@ -71,7 +72,9 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def is_retryable(failure: HTTPFailure) -> bool:
-    return failure.status is None or failure.status in RETRY_STATUSES
+    if failure.status is None:
+        return failure.retryable
+    return failure.status in (408, 409, 429) or failure.status >= 500
 
 
 def call(
@@ -86,14 +89,17 @@ def call(
         try:
             return attempt()
         except HTTPFailure as failure:
+            asked = retry_after(failure.headers)
             if not is_retryable(failure) or number == policy.max_retries:
-                raise describe(failure, number + 1, key_source) from None
-            delay = retry_after(failure.headers)
+                raise describe(failure, number + 1, key_source, wait=asked) from None
+            delay = asked
             if delay is None:
                 delay = min(policy.max_delay, policy.base_delay * 2**number) * random.uniform(0.5, 1.0)
             if waited + delay > policy.max_total_wait:
-                note = f"the server asked to wait {delay:.0f} s, over the {policy.max_total_wait:.0f} s budget"
-                raise describe(failure, number + 1, key_source, note) from None
+                budget = f"over the {policy.max_total_wait:.0f} s retry budget"
+                if failure.status == 429:
+                    raise describe(failure, number + 1, key_source, budget, wait=delay) from None
+                raise describe(failure, number + 1, key_source, f"the server asked to wait {delay:.0f} s, {budget}") from None
             sleep(delay)
             waited += delay
     raise AssertionError("unreachable")

@@ -12,15 +12,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from .config import Settings
-from .debug import DebugLog
-from .errors import ServiceError, StreamBroken
-from .events import ChatRequest, Done, Event, StreamTail, Text, Usage
-from .failures import one_line
+from ..config import Settings
+from ..debug import DebugLog
+from ..errors import ServiceError, StreamBroken
+from ..events import Done, Event, StreamTail, Text, Usage
+from ..request import ChatRequest
+from ..shapes import field
+from ..untrusted import one_line
 from .finish import normalise
+from .guard import Limits
 from .retry import RetryPolicy, call
-from .shapes import field
-from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, post_json
+from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, read_json
 
 
 def _url(settings: Settings, model: str, streaming: bool) -> str:
@@ -32,18 +34,27 @@ def _headers(settings: Settings) -> dict[str, str]:
     return {"x-goog-api-key": settings.key.reveal(), "content-type": "application/json"}
 
 
-def _body(request: ChatRequest) -> dict[str, Any]:
-    body: dict[str, Any] = {"contents": [{"role": "user", "parts": [{"text": request.prompt}]}]}
+def body(request: ChatRequest) -> dict[str, Any]:
+    """The generateContent body: history as ``contents`` (the model's turns have role
+    ``model``), JSON mode as ``responseMimeType``, reasoning as ``thinkingConfig``."""
+    contents = [{"role": "model" if m.role == "assistant" else "user", "parts": [{"text": m.text}]} for m in request.messages]
+    out: dict[str, Any] = {"contents": contents}
     if request.system:
-        body["systemInstruction"] = {"parts": [{"text": request.system}]}
+        out["systemInstruction"] = {"parts": [{"text": request.system}]}
     config: dict[str, Any] = {}
     if request.max_tokens is not None:
         config["maxOutputTokens"] = request.max_tokens
     if request.temperature is not None:
         config["temperature"] = request.temperature
+    if request.json_mode:
+        config["responseMimeType"] = "application/json"
+    if request.thinking is True:
+        config["thinkingConfig"] = {"includeThoughts": True}
+    elif request.thinking is False:
+        config["thinkingConfig"] = {"thinkingBudget": 0}
     if config:
-        body["generationConfig"] = config
-    return body
+        out["generationConfig"] = config
+    return out
 
 
 def _usage(meta: Any) -> Usage | None:
@@ -85,9 +96,10 @@ class _Reader(StreamTail):
         yield from self.closing()
 
 
-def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
-    with make_client(timeout, debug) as client:
-        data = call(lambda: post_json(client, _url(settings, request.model, False), _headers(settings), _body(request)), policy, settings.key_source)
+def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
+    client, _ = make_client(settings, limits, False, debug)
+    with client:
+        data = call(lambda: read_json(client, "POST", _url(settings, request.model, False), _headers(settings), body(request), settings.host), policy, settings.key_source)
     reader = _Reader()
     try:
         events = list(reader.read(data))
@@ -104,16 +116,17 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, time
     yield Done(reader.finish, reader.model, reader.id)
 
 
-def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
-    with make_client(timeout, debug) as client:
-        response = call(lambda: open_response(client, "POST", _url(settings, request.model, True), _headers(settings), _body(request)), policy, settings.key_source)
+def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
+    client, _ = make_client(settings, limits, True, debug)
+    with client:
+        response = call(lambda: open_response(client, "POST", _url(settings, request.model, True), _headers(settings), body(request), settings.host), policy, settings.key_source)
         try:
             reader = _Reader()
             kind = response.headers.get("content-type", "").split(";")[0]
             if kind == "application/json":
-                items: Iterable[Any] = json_array_items(iter_bytes(response, timeout))
+                items: Iterable[Any] = json_array_items(iter_bytes(response, limits.idle_timeout))
             else:
-                items = (event_json(sse.data) for sse in iter_sse(response, timeout))
+                items = (event_json(sse.data) for sse in iter_sse(response, limits.idle_timeout))
             for item in items:
                 yield from reader.read(item)
             yield from reader.end()
@@ -143,6 +156,8 @@ def json_array_items(chunks: Iterable[bytes]) -> Iterator[Any]:
                 return
             try:
                 item, end = decoder.raw_decode(buffer, pos)
+            except RecursionError:
+                raise StreamBroken("a stream element is JSON nested too deeply to read") from None
             except ValueError:
                 break  # incomplete element: wait for more bytes
             after = end

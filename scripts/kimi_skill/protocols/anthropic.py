@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .config import Settings
-from .debug import DebugLog
-from .errors import ServiceError, StreamBroken
-from .events import ChatRequest, Done, Event, Text, Usage
-from .failures import one_line
+from ..config import Settings
+from ..debug import DebugLog
+from ..errors import ServiceError, StreamBroken
+from ..events import Done, Event, Text, Usage
+from ..request import ChatRequest
+from ..shapes import field, obj
+from ..untrusted import one_line
 from .finish import normalise
+from .guard import Limits
 from .retry import RetryPolicy, call
-from .shapes import field, obj
-from .transport import event_json, iter_sse, make_client, open_response, post_json
+from .transport import event_json, iter_sse, make_client, open_response, read_json
 
 ANTHROPIC_VERSION = "2023-06-01"
-DEFAULT_MAX_TOKENS = 1024  # the protocol requires max_tokens; the OpenAI path leaves it to the server
+DEFAULT_MAX_TOKENS = 1024  # the protocol requires max_tokens; Kimi models get theirs from the catalog
 
 
 def _headers(settings: Settings) -> dict[str, str]:
@@ -27,19 +29,27 @@ def _headers(settings: Settings) -> dict[str, str]:
     }
 
 
-def _body(request: ChatRequest, streaming: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def body(request: ChatRequest, streaming: bool) -> dict[str, Any]:
+    """The Messages body. JSON mode has no switch in this protocol: the instruction that
+    :mod:`kimi_skill.structured` adds to the system prompt is what asks for JSON."""
+    max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
+    out: dict[str, Any] = {
         "model": request.model,
-        "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS,
-        "messages": [{"role": "user", "content": request.prompt}],
+        "max_tokens": max_tokens,
+        "messages": [{"role": m.role, "content": m.text} for m in request.messages],
     }
     if request.system:
-        body["system"] = request.system
+        out["system"] = request.system
     if request.temperature is not None:
-        body["temperature"] = request.temperature
+        out["temperature"] = request.temperature
+    if request.thinking is True:
+        # the protocol's own switch; reasoning and answer share max_tokens on Kimi
+        out["thinking"] = {"type": "enabled", "budget_tokens": max(1, max_tokens * 3 // 4)}
+    elif request.thinking is False:
+        out["thinking"] = {"type": "disabled"}
     if streaming:
-        body["stream"] = True
-    return body
+        out["stream"] = True
+    return out
 
 
 def _usage(input_tokens: Any, output_tokens: Any) -> Usage:
@@ -49,10 +59,11 @@ def _usage(input_tokens: Any, output_tokens: Any) -> Usage:
     return Usage(prompt, completion, total)
 
 
-def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
     url = f"{settings.origin}/v1/messages"
-    with make_client(timeout, debug) as client:
-        data = call(lambda: post_json(client, url, _headers(settings), _body(request, False)), policy, settings.key_source)
+    client, _ = make_client(settings, limits, False, debug)
+    with client:
+        data = call(lambda: read_json(client, "POST", url, _headers(settings), body(request, False), settings.host), policy, settings.key_source)
     data = obj(data)
     blocks = data.get("content")
     if not isinstance(blocks, list):
@@ -67,12 +78,13 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, time
     yield Done(normalise(data.get("stop_reason")), data.get("model"), data.get("id"))
 
 
-def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None) -> Iterator[Event]:
+def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
     url = f"{settings.origin}/v1/messages"
-    with make_client(timeout, debug) as client:
-        response = call(lambda: open_response(client, "POST", url, _headers(settings), _body(request, True)), policy, settings.key_source)
+    client, _ = make_client(settings, limits, True, debug)
+    with client:
+        response = call(lambda: open_response(client, "POST", url, _headers(settings), body(request, True), settings.host), policy, settings.key_source)
         try:
-            yield from events_from((sse.event, sse.data) for sse in iter_sse(response, timeout))
+            yield from events_from((sse.event, sse.data) for sse in iter_sse(response, limits.idle_timeout))
         finally:
             response.close()
 

@@ -10,26 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from .errors import ConfigError, HTTPFailure, KimiError, RequestRefused, ServiceError
-from .redact import scrub
-
-MAX_MESSAGE = 300
-
-
-def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
-    """Collapse whitespace and control characters; cut long text; never show the key."""
-    flat = " ".join(scrub(text).split())
-    flat = "".join(ch if ch.isprintable() else " " for ch in flat)
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+from ..errors import ConfigError, HTTPFailure, KimiError, RateLimited, RequestRefused, ServiceError
+from ..untrusted import one_line
 
 
 def server_message(body: bytes, content_type: str = "") -> str:
     """The server's own explanation, or a description of a body we cannot read."""
     try:
         data = json.loads(body)
+    except RecursionError:
+        return "JSON body nested too deeply to read"
     except ValueError:
         kind = content_type.split(";")[0].strip() or "unknown type"
-        return f"non-JSON body ({kind})" if body.strip() else "empty body"
+        return f"non-JSON body ({one_line(kind, 60)})" if body.strip() else "empty body"
     if isinstance(data, list) and data and isinstance(data[0], dict):
         data = data[0]  # Gemini streams may wrap an error in an array
     if isinstance(data, dict):
@@ -48,38 +41,38 @@ def status_failure(status: int, headers: Mapping[str, str], body: bytes) -> HTTP
     return HTTPFailure(status=status, detail=f"HTTP {status}", headers=headers, server_message=message)
 
 
-def describe(failure: HTTPFailure, attempts: int, key_source: str, note: str = "") -> KimiError:
+def describe(failure: HTTPFailure, attempts: int, key_source: str, note: str = "", wait: float | None = None) -> KimiError:
     """Pick the exit code and write the one line the user sees."""
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     note = f" ({note})" if note else ""
     status = failure.status
     said = f": {failure.server_message}" if failure.server_message else ""
     if status is None:
-        return ServiceError(
-            f"could not reach the API ({one_line(failure.detail)}){tries}{note}; "
-            "check OPENAI_BASE_URL and the network, then try again"
-        )
+        return ServiceError(f"could not reach the API ({failure.detail}){tries}{note}; check the base URL and the network, then try again")
     if 300 <= status < 400:
         location = one_line(failure.headers.get("location", "") or "nowhere", 120)
         return ConfigError(
-            f"OPENAI_BASE_URL answers with a redirect (HTTP {status}) to {location}; redirects are not followed, "
-            "so the key stays with the configured host: set OPENAI_BASE_URL to the final address if you trust it"
+            f"the API answered with a redirect (HTTP {status} to {location}); redirects are refused so that "
+            "the key is only ever sent to the configured base URL: check that the base URL is RunAPI's (https://runapi.ai/v1)"
         )
     if status in (401, 403):
         return RequestRefused(
             f"the API rejected the key from {key_source} (HTTP {status}{said}); "
             "check that it is a valid RunAPI key with access to this model",
             status,
+            failure.server_message,
+        )
+    if status == 402:
+        return RequestRefused(
+            f"the account is out of credit (HTTP 402{said}); top it up on https://runapi.ai, then try again",
+            status,
+            failure.server_message,
         )
     if status == 429:
-        return ServiceError(
-            f"rate limited (HTTP 429{said}){tries}{note}; wait a minute and try again, "
-            "or raise --max-retries"
-        )
+        advice = f"the server asked to wait {round(wait, 3):g} s: wait that long, then try again" if wait is not None else "wait a minute, then try again"
+        return RateLimited(f"rate limited (HTTP 429{said}){tries}{note}; {advice}")
     if status in (408, 409) or status >= 500:
         return ServiceError(f"the service failed (HTTP {status}{said}){tries}{note}; try again later")
     if status == 404:
-        return RequestRefused(f"not found (HTTP 404{said})", status)
-    return RequestRefused(
-        f"the API refused the request (HTTP {status}{said}); fix the request and try again", status
-    )
+        return RequestRefused(f"not found (HTTP 404{said})", status, failure.server_message)
+    return RequestRefused(f"the API refused the request (HTTP {status}{said}); fix the request and try again", status, failure.server_message)

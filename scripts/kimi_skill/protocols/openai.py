@@ -1,7 +1,8 @@
 """The OpenAI-compatible path, through the official ``openai`` SDK (imported only here).
 
-The SDK's own retries are switched off so that :mod:`kimi_skill.retry` applies one policy to
-every protocol; its SSE parsing and response models are used as they are.
+The SDK's own retries are switched off so that :mod:`.retry` applies one policy to every
+protocol; its SSE parsing and response models are used as they are. Kimi's extras travel in
+``extra_body``: ``thinking`` at the top level of the body, as Moonshot documents it.
 """
 
 from __future__ import annotations
@@ -9,52 +10,59 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .config import Settings
-from .debug import DebugLog
-from .errors import HTTPFailure, ServiceError, StreamBroken
-from .events import ChatRequest, Done, Event, StreamTail, Text, Usage
-from .failures import one_line, status_failure
+from ..config import Settings
+from ..debug import DebugLog
+from ..errors import HTTPFailure, KimiError, ServiceError, StreamBroken
+from ..events import Done, Event, StreamTail, Text, Usage
+from ..request import ChatRequest
+from ..untrusted import one_line
+from .failures import status_failure
+from .guard import Guard, Limits
 from .retry import RetryPolicy, call
+from .transport import client_options, is_read_timeout, transport_detail
 
-CONNECT_TIMEOUT = 10.0
 
-
-def _client(settings: Settings, timeout: float, debug: DebugLog | None) -> Any:
+def _client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
+    import httpx2
     import openai
 
-    # The SDK's default client follows redirects; ours never does, so the key cannot be
-    # carried to a host the user did not configure.
-    options: dict[str, Any] = {"follow_redirects": False}
-    if debug:
-        options["event_hooks"] = debug.hooks()
-    if settings.base_url.startswith("http://"):
-        # Plain http is only allowed to loopback (config.check_base_url) and redirects are not
-        # followed, so no TLS handshake can happen: skip loading the CA bundle (about 16 ms).
-        options["verify"] = False
-    http_client = openai.DefaultHttpxClient(**options)
-    return openai.OpenAI(
+    guard = Guard(limits, streaming)
+    try:
+        http_client = openai.DefaultHttpxClient(**client_options(httpx2, settings, guard, debug))
+    except ImportError:
+        from ..errors import ConfigError
+
+        raise ConfigError("a socks5:// proxy needs the socksio package: pip install 'httpx[socks]'") from None
+    client = openai.OpenAI(
         api_key=settings.key.reveal(),
         base_url=settings.base_url,
         max_retries=0,
-        timeout=openai.Timeout(timeout, connect=CONNECT_TIMEOUT),
+        timeout=http_client.timeout,
         http_client=http_client,
     )
+    return client, guard
 
 
-def _body(request: ChatRequest) -> dict[str, Any]:
-    messages = []
+def body(request: ChatRequest) -> dict[str, Any]:
+    messages: list[dict[str, Any]] = []
     if request.system:
         messages.append({"role": "system", "content": request.system})
-    messages.append({"role": "user", "content": request.prompt})
-    body: dict[str, Any] = {"model": request.model, "messages": messages}
+    # Earlier reasoning is kept in the store but not resent: Moonshot needs reasoning_content
+    # back only on assistant messages that made tool calls, which this skill never makes.
+    messages += [{"role": m.role, "content": m.text} for m in request.messages]
+    out: dict[str, Any] = {"model": request.model, "messages": messages}
     if request.max_tokens is not None:
-        body["max_tokens"] = request.max_tokens
+        out["max_completion_tokens"] = request.max_tokens
     if request.temperature is not None:
-        body["temperature"] = request.temperature
-    return body
+        out["temperature"] = request.temperature
+    if request.json_mode:
+        out["response_format"] = {"type": "json_object"}
+    if request.thinking is not None:
+        out["extra_body"] = {"thinking": {"type": "enabled" if request.thinking else "disabled"}}
+    return out
 
 
-def _failure(exc: Exception) -> Exception:
+def _failure(exc: Exception, host: str, timeout: float) -> Exception:
     """Map the SDK's exceptions onto our raw failure, which the retry policy understands."""
     import openai
 
@@ -62,48 +70,24 @@ def _failure(exc: Exception) -> Exception:
         response = exc.response
         return status_failure(response.status_code, response.headers, response.content)
     if isinstance(exc, openai.APITimeoutError):
-        return HTTPFailure(status=None, detail="timed out")
+        return HTTPFailure(status=None, detail=f"no answer from {host} within {timeout:g} s (--timeout)", retryable=False)
     if isinstance(exc, openai.APIConnectionError):
-        return HTTPFailure(status=None, detail=_cause(exc))
+        cause = exc.__cause__
+        if isinstance(cause, KimiError):
+            return cause
+        return HTTPFailure(status=None, detail=_cause(exc, host), retryable=not (isinstance(cause, Exception) and is_read_timeout(cause)))
     if isinstance(exc, openai.APIResponseValidationError):
         return ServiceError(
             f"the API sent a response that is not a chat completion (HTTP {exc.status_code}: "
-            f"{one_line(exc.message, 120)}); try again, or check OPENAI_BASE_URL"
+            f"{one_line(exc.message, 120)}); try again, or check the base URL"
         )
     return exc
 
 
-class _DoneWatch:
-    """Watches the decoded bytes the SDK reads, only to learn whether ``data: [DONE]`` arrived.
-
-    The SDK ends its iteration the same way at ``[DONE]`` and at a clean end of body, so
-    without this a stream cut after its last chunk would pass as complete.
-    """
-
-    MARK = b"[DONE]"
-
-    def __init__(self, response: Any) -> None:
-        self.seen = False
-        original = response.iter_bytes
-
-        def iter_bytes(*args: Any, **kwargs: Any) -> Any:
-            # [DONE] ends the body, so only the last two reads are looked at, once, at the end
-            # (also when the SDK stops reading at [DONE] and closes this generator).
-            previous = last = b""
-            try:
-                for data in original(*args, **kwargs):
-                    previous, last = last, data
-                    yield data
-            finally:
-                self.seen = self.MARK in previous[-8:] + last
-
-        response.iter_bytes = iter_bytes
-
-
-def _cause(exc: Exception) -> str:
+def _cause(exc: Exception, host: str = "") -> str:
     """The transport error behind an SDK connection error, in one line."""
     cause = exc.__cause__
-    return one_line(str(cause) or type(cause).__name__, 160) if cause else "connection closed"
+    return transport_detail(cause, host) if isinstance(cause, Exception) else f"connection closed ({host})"
 
 
 def _usage(raw: Any) -> Usage | None:
@@ -117,26 +101,27 @@ def _malformed(what: str) -> ServiceError:
     return ServiceError(f"the API sent a malformed chat completion (HTTP 200: {what}); try again")
 
 
-def complete(
-    settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None
-) -> Iterator[Event]:
+def _create(client: Any, payload: dict[str, Any], host: str) -> Any:
     import openai
 
-    client = _client(settings, timeout, debug)
+    try:
+        return client.chat.completions.create(**payload)
+    except openai.APIError as exc:
+        raise _failure(exc, host, client.timeout.read) from None
+    except RecursionError:
+        raise ServiceError("the API sent JSON nested too deeply to read (HTTP 200); refused") from None
 
-    def attempt() -> Any:
-        try:
-            return client.chat.completions.create(**_body(request))
-        except openai.APIError as exc:
-            raise _failure(exc) from None
 
-    yield from events_from_completion(call(attempt, policy, settings.key_source))
+def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
+    client, _ = _client(settings, limits, False, debug)
+    payload = body(request)
+    yield from events_from_completion(call(lambda: _create(client, payload, settings.host), policy, settings.key_source))
 
 
 def events_from_completion(response: Any) -> Iterator[Event]:
     """Read what the SDK parsed, trusting no field: a gateway may send any shape."""
     if isinstance(response, (str, bytes)):
-        raise ServiceError("the API sent a non-JSON body (HTTP 200); check OPENAI_BASE_URL")
+        raise ServiceError("the API sent a non-JSON body (HTTP 200); check the base URL")
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list) or not choices:
         raise _malformed("no choices")
@@ -155,42 +140,34 @@ def events_from_completion(response: Any) -> Iterator[Event]:
     yield Done(*(value if isinstance(value, str) else None for value in (finish, model, ident)))
 
 
-def stream(
-    settings: Settings, request: ChatRequest, policy: RetryPolicy, timeout: float, debug: DebugLog | None
-) -> Iterator[Event]:
+def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
     import openai
 
-    client = _client(settings, timeout, debug)
-    body = _body(request) | {"stream": True, "stream_options": {"include_usage": True}}
-
-    def attempt() -> Any:
-        try:
-            return client.chat.completions.create(**body)
-        except openai.APIError as exc:
-            raise _failure(exc) from None
-
-    chunks = call(attempt, policy, settings.key_source)
+    client, guard = _client(settings, limits, True, debug)
+    payload = body(request) | {"stream": True, "stream_options": {"include_usage": True}}
+    chunks = call(lambda: _create(client, payload, settings.host), policy, settings.key_source)
     kind = chunks.response.headers.get("content-type", "").split(";")[0]
     if kind != "text/event-stream":
         chunks.close()
         raise ServiceError(
-            f"the API answered a stream request with {kind or 'no content type'} "
-            f"(HTTP {chunks.response.status_code}) instead of an event stream; check OPENAI_BASE_URL"
+            f"the API answered a stream request with {one_line(kind, 60) or 'no content type'} "
+            f"(HTTP {chunks.response.status_code}) instead of an event stream; check the base URL"
         )
-    done = _DoneWatch(chunks.response)
     reader = ChunkReader()
     try:
         for chunk in chunks:
             yield from reader.read(chunk)
     except openai.APITimeoutError:
-        raise StreamBroken(f"no data for {timeout:g} s (read timeout)") from None
+        raise StreamBroken(f"no data for {limits.idle_timeout:g} s (--timeout)") from None
     except openai.APIConnectionError as exc:
         raise StreamBroken(f"connection lost: {_cause(exc)}") from None
     except openai.APIError as exc:
         raise StreamBroken(f"the server reported an error mid-stream: {one_line(exc.message)}") from None
+    except RecursionError:
+        raise StreamBroken("a stream chunk is JSON nested too deeply to read") from None
     except ValueError as exc:
         raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
-    yield from reader.end(done.seen)
+    yield from reader.end(guard.saw_done)
 
 
 class ChunkReader(StreamTail):

@@ -1,0 +1,16 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.11"
+# dependencies = [
+#   "openai>=3.50,<4",
+#   "httpx>=0.27,<1",
+#   "httpx-sse>=0.4,<1",
+#   "jsonschema>=4.18",
+# ]
+# ///
+"""Watch, read and cancel background jobs started with --background (run with --help)."""
+
+from kimi_skill.entry import jobs
+
+if __name__ == "__main__":
+    jobs()

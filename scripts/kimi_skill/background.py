@@ -1,0 +1,203 @@
+"""``--background``: a call that outlives the agent's tool call.
+
+The foreground process prepares everything (input read, key and model checked, turn recorded),
+writes the request into the store, starts a detached worker and prints the job id at once. The
+worker runs in its own session with no controlling terminal, stdin/stdout/stderr on /dev/null
+and no inherited descriptors; its argv holds only the job id and the package folder: the key
+stays in its environment, as it was in ours. It streams the answer into the store as it arrives
+(:class:`Journal`), then records the turn like any call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from .errors import INTERRUPTED, JOB_CANCELLED, SERVICE, KimiError
+from .untrusted import dumps
+
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+BOOT = "import sys; sys.path.insert(0, sys.argv[2]); from kimi_skill.background import work_entry; work_entry(sys.argv[1])"
+FLUSH_EVERY = 0.25
+
+
+def start(prepared: Any, args: argparse.Namespace) -> int:
+    """Record the job and start its worker; print its id (or one JSON object)."""
+    from .store import conversations, jobs
+
+    plan, store, composed = prepared.plan, prepared.store, prepared.composed
+    spec = {
+        "request": plan.request.as_json(),
+        "protocol": plan.protocol,
+        "schema": plan.schema.schema if plan.schema else None,
+        "wrapped": plan.schema.wrapped if plan.schema else False,
+        "schema_retries": plan.schema_retries,
+        "max_retries": plan.policy.max_retries,
+        "timeout": plan.limits.idle_timeout,
+        "max_time": args.max_time,
+        "output": str(prepared.output) if prepared.output else None,
+    }
+    turn = store.run(conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system, plan.request.model, plan.protocol, composed.attachments)
+    job_id = conversations.new_id("j")
+    store.run(jobs.create, job_id, turn.conversation_id, turn.turn_id, json.dumps(spec))
+    try:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", BOOT, job_id, PACKAGE_PARENT],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=True, start_new_session=True, cwd=str(store.path.parent),
+        )
+    except OSError as exc:
+        store.run(jobs.finish, job_id, jobs.FAILED, SERVICE, f"the worker could not start ({exc.strerror})", None, None)
+        raise KimiError(f"the background worker could not start ({exc.strerror})") from None
+    store.run(jobs.started, job_id, worker.pid)
+    if args.json:
+        sys.stdout.write(dumps({"job": job_id, "conversation": turn.conversation_id, "status": jobs.RUNNING}) + "\n")
+    else:
+        sys.stdout.write(job_id + "\n")
+        sys.stderr.write(f"note: started in the background; poll with: python3 scripts/jobs.py result {job_id} --wait 60\n")
+    sys.stdout.flush()
+    return 0
+
+
+class Journal:
+    """Deltas to the store from a thread of its own, every quarter second, so a SIGKILL loses
+    at most that much and the network loop never waits on the disk."""
+
+    def __init__(self, path: Path, job_id: str) -> None:
+        from .store.db import connect
+
+        self.job_id = job_id
+        self.conn = connect(path)
+        self.pending: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="journal", daemon=True)
+        self.thread.start()
+
+    def add(self, kind: str, text: str) -> None:
+        with self.lock:
+            self.pending.append((kind, text))
+
+    def _flush(self) -> None:
+        from .store import jobs
+
+        with self.lock:
+            items, self.pending = self.pending, []
+        if items:
+            jobs.append(self.conn, self.job_id, items)
+
+    def _loop(self) -> None:
+        while not self.stopping.wait(FLUSH_EVERY):
+            try:
+                self._flush()
+            except Exception:  # a busy store: the next round writes it
+                continue
+
+    def close(self) -> None:
+        self.stopping.set()
+        if self.thread is not threading.current_thread():
+            self.thread.join(timeout=5)
+        self._flush()
+
+
+def work_entry(job_id: str) -> None:
+    from .commands.common import exit_now
+
+    try:
+        code = work(job_id)
+    except BaseException:
+        code = SERVICE
+    exit_now(code)
+
+
+def work(job_id: str) -> int:
+    """The worker: run the stored request, keep every delta, record how it ended."""
+    from .call import Plan, abort_on_signals, execute
+    from .config import load_settings
+    from .output import Renderer
+    from .protocols.guard import Limits
+    from .protocols.retry import RetryPolicy
+    from .request import ChatRequest
+    from .store import Store, conversations, jobs
+    from .structured import Schema
+    from .untrusted import compact
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no terminal: only a cancel (SIGTERM) ends it
+    store = Store.open()
+    job = store.run(jobs.get, job_id)
+    store.run(jobs.started, job_id, os.getpid())
+    spec = json.loads(job["spec"])
+    ref = conversations.TurnRef(job["conversation_id"], job["turn_id"], 0)
+    journal = Journal(store.path, job_id)
+    devnull = open(os.devnull, "w")
+    renderer = Renderer(devnull, devnull, mode="text", hold=True, observer=journal.add)
+    output = spec.get("output")
+
+    def end(status: str, code: int, error: str | None, result: str | None) -> None:
+        journal.close()
+        usage, done = renderer.usage, renderer.done
+        turn_status = conversations.COMPLETE if status == jobs.DONE else conversations.INCOMPLETE
+        conversations.finish(store.conn, ref, conversations.TurnEnd(
+            turn_status, renderer.text, "".join(renderer.reasoning) or None, done.model if done else None,
+            usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None, usage.total_tokens if usage else None,
+            done.finish_reason if done else None, error, code,
+        ))
+        jobs.finish(store.conn, job_id, status, code, error, result, output)
+
+    def abort(message: str, code: int) -> None:
+        from .commands.common import exit_now
+
+        status = jobs.CANCELLED if code == JOB_CANCELLED else jobs.FAILED
+        _write_partial(output, renderer.text)
+        end(status, code, message, None)
+        exit_now(code)
+
+    handlers = {
+        signal.SIGTERM: lambda: (f"was cancelled after {renderer.chars_out} characters of the answer", JOB_CANCELLED),
+        signal.SIGALRM: lambda: (f"the call went past --max-time {spec.get('max_time'):g} s after {renderer.chars_out} characters of the answer", SERVICE),
+    }
+    try:
+        settings = load_settings()
+        schema = Schema(spec["schema"], spec["wrapped"]) if spec.get("schema") is not None else None
+        plan = Plan(
+            settings, ChatRequest.from_json(spec["request"]), spec["protocol"], True,
+            RetryPolicy(max_retries=spec["max_retries"]), Limits(idle_timeout=spec["timeout"]), schema, spec["schema_retries"],
+        )
+        with abort_on_signals(handlers, abort, spec.get("max_time")):
+            value = execute(plan, renderer)
+        result = compact(value) if schema is not None else renderer.text
+        if output:
+            from .outfile import OutputFile
+
+            sink = OutputFile(Path(output))
+            sink.write(result + ("\n" if schema is not None else ""))
+            sink.commit()
+            tokens = renderer.usage.completion_tokens if renderer.usage else None
+            result = f"wrote {output} ({sink.bytes} bytes, {tokens} tokens, finish_reason {renderer.done.finish_reason if renderer.done else None})"
+        end(jobs.DONE, 0, None, result)
+        return 0
+    except KimiError as exc:
+        _write_partial(output, renderer.text)
+        end(jobs.FAILED, exc.exit_code, exc.message, None)
+        return exc.exit_code
+    except Exception as exc:  # recorded, so that `jobs.py status` can say what happened
+        end(jobs.FAILED, SERVICE, f"unexpected failure in the worker ({type(exc).__name__})", None)
+        return SERVICE
+
+
+def _write_partial(output: str | None, text: str) -> None:
+    if output and text:
+        try:
+            Path(output + ".partial").write_text(text, encoding="utf-8")
+        except OSError:
+            pass
+
+
+__all__ = ["INTERRUPTED", "start", "work", "work_entry"]

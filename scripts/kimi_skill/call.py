@@ -1,0 +1,106 @@
+"""One call to the model, from a prepared request to a rendered answer.
+
+:func:`execute` is shared by the foreground commands and the background worker: it runs the
+request through the chosen protocol into a :class:`~kimi_skill.output.Renderer`, re-asks when a
+``--schema`` answer does not validate, and refuses to pass a cut-off answer off as a whole one.
+:func:`abort_on_signals` ends a call from a signal handler (Ctrl-C, ``--max-time``, a cancel),
+keeping what arrived: unwinding an exception through the HTTP stack can stop inside a pool lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Settings
+from .debug import DebugLog
+from .errors import NoAnswer, SchemaFailed
+from .output import Renderer
+from .protocols import caller
+from .protocols.guard import Limits
+from .protocols.retry import RetryPolicy
+from .request import ChatRequest
+from .structured import Invalid, Schema, check, reask
+
+
+@dataclass
+class Plan:
+    settings: Settings
+    request: ChatRequest
+    protocol: str
+    streaming: bool
+    policy: RetryPolicy
+    limits: Limits
+    schema: Schema | None = None
+    schema_retries: int = 1
+    debug: DebugLog | None = None
+
+
+def cut_at(renderer: Renderer, request: ChatRequest) -> str:
+    tokens = renderer.usage.completion_tokens if renderer.usage and renderer.usage.completion_tokens else request.max_tokens
+    return f"{tokens} tokens" if tokens else "the token limit"
+
+
+def execute(plan: Plan, renderer: Renderer) -> Any:
+    """Run the call; return the validated value with ``--schema``, else None."""
+    call = caller(plan.protocol, plan.streaming)
+    request = plan.request
+    attempt = 1
+    while True:
+        for event in call(plan.settings, request, plan.policy, plan.limits, plan.debug):
+            renderer.emit(event)
+        if plan.schema is None:
+            if renderer.truncated and not renderer.text.strip():
+                raise NoAnswer(
+                    f"the token limit ran out during reasoning (cut at {cut_at(renderer, request)}), so there is no answer; "
+                    "raise --max-tokens or pass --thinking off"
+                )
+            return None
+        renderer.extra["attempts"] = attempt
+        if renderer.truncated:
+            raise SchemaFailed(
+                f"the JSON answer was cut at {cut_at(renderer, request)} (finish_reason length), so it is not accepted; raise --max-tokens"
+            )
+        try:
+            return check(renderer.text, plan.schema)
+        except Invalid as problem:
+            if attempt > plan.schema_retries:
+                raise SchemaFailed(f"the answer does not match --schema after {attempt} attempt{'s' if attempt > 1 else ''}: {problem.first}") from None
+            answer = renderer.text
+            renderer.restart()
+            request = request.follow_up(answer, reask(problem))
+            attempt += 1
+
+
+Abort = Callable[[str, int], None]
+
+
+@contextlib.contextmanager
+def abort_on_signals(handlers: dict[signal.Signals, Callable[[], tuple[str, int]]], abort: Abort, max_time: float | None = None) -> Iterator[None]:
+    """While the call runs, each signal in ``handlers`` ends it: the handler gives the message
+    and exit code, ``abort`` keeps what arrived and exits. ``max_time`` arms SIGALRM."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def make(describe: Callable[[], tuple[str, int]]) -> Callable[[int, object], None]:
+        def on_signal(signum: int, frame: object) -> None:
+            message, code = describe()
+            abort(message, code)
+
+        return on_signal
+
+    previous = {signum: signal.signal(signum, make(describe)) for signum, describe in handlers.items()}
+    if max_time:
+        signal.setitimer(signal.ITIMER_REAL, max_time)
+    try:
+        yield
+    finally:
+        if max_time:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,395 @@
+"""``chat.py`` and ``stream.py``: arguments in, one answer (or one background job) out.
+
+The path of a call: :func:`prepare` turns the command line into a :class:`~kimi_skill.call.Plan`
+(input composed, key and base URL checked, model facts applied, conversation history loaded),
+then :func:`run` records the turn, executes the plan into the renderer, and ends with exactly one
+exit code. Everything a user can get wrong ends as one ``error:`` line (``references/cli.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import catalog
+from ..args import OneLineParser
+from ..call import Plan, abort_on_signals, execute
+from ..compose import DEFAULT_MAX_INPUT_BYTES, Composed, compose, read_system_file
+from ..config import load_settings
+from ..debug import DebugLog
+from ..errors import (
+    INTERRUPTED,
+    SERVICE,
+    KimiError,
+    OutputFailed,
+    RequestRefused,
+    StreamBroken,
+    UsageError,
+    exit_codes_epilog,
+)
+from ..output import Mode, Renderer
+from ..protocols import PROTOCOLS
+from ..protocols.guard import Limits
+from ..protocols.retry import RetryPolicy, policy_from
+from ..request import ChatRequest, Message
+from .common import ENVIRONMENT, exit_now, fail, internal, network_options, positive_int, silence_stdout, warn
+
+SCHEMA_RETRIES = 1
+
+
+def parser(streaming: bool) -> argparse.ArgumentParser:
+    name = "stream.py" if streaming else "chat.py"
+    what = (
+        "Stream a Kimi answer to stdout as it is generated (use for long answers)."
+        if streaming
+        else "Ask Kimi once and print the whole answer on stdout."
+    )
+    p = OneLineParser(prog=name, description=what, epilog=f"{ENVIRONMENT}\n{exit_codes_epilog()}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("prompt", nargs="*", help="the prompt; '-' or nothing reads it from stdin; with an argument, piped stdin is added in a <stdin> block")
+    p.add_argument("--model", help=f"model ID (default {catalog.DEFAULT_MODEL}, or the conversation's model)")
+    system = p.add_mutually_exclusive_group()
+    system.add_argument("--system", metavar="TEXT", help="system prompt")
+    system.add_argument("--system-file", metavar="PATH", help="read the system prompt from a file")
+    p.add_argument("--file", action="append", default=[], metavar="PATH", help="attach a UTF-8 text file in its own <file path=...> block (repeatable)")
+    p.add_argument("--max-tokens", type=positive_int, metavar="N", help="upper bound on generated tokens, reasoning included (default 32768 for Kimi models)")
+    p.add_argument("--temperature", type=float, metavar="X", help="sampling temperature, 0 to 2; kimi-k2.6/k2.5 fix it (1.0 thinking, 0.6 not), so it is not sent for them")
+    p.add_argument("--thinking", choices=("on", "off"), help="switch the model's reasoning on or off (default: the model's own, on for Kimi)")
+    p.add_argument("--protocol", choices=PROTOCOLS, default="openai", help="wire protocol (default openai)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print one JSON object: content, reasoning, model, finish_reason, truncated, usage, id, conversation, input")
+    fmt.add_argument("--jsonl", action="store_true", help="print one JSON event per line: reasoning, content, usage, done")
+    p.add_argument("--schema", metavar="SCHEMA", help="answer as JSON valid for this schema (a file, inline JSON, or 'name, age int, tags list'); prints only the JSON")
+    p.add_argument("--schema-retries", type=int, default=SCHEMA_RETRIES, metavar="N", help="re-asks when the answer does not validate, 0 to 3 (default 1)")
+    conv = p.add_mutually_exclusive_group()
+    conv.add_argument("--continue", dest="continue_", action="store_true", help="continue the most recent conversation")
+    conv.add_argument("--conversation", metavar="ID", help="continue this conversation (preferred by agents: IDs do not race)")
+    p.add_argument("--include-incomplete", action="store_true", help="also send failed or interrupted earlier turns as context")
+    p.add_argument("--no-store", action="store_true", help="record nothing of this call (also KIMI_SKILL_NO_STORE=1)")
+    p.add_argument("--show-id", action="store_true", help="print 'conversation: ID' on stderr")
+    p.add_argument("--output", metavar="FILE", help="write the answer to FILE (atomically); stdout gets one summary line")
+    p.add_argument("--force", action="store_true", help="let --output replace an existing file")
+    p.add_argument("--background", action="store_true", help="run as a background job and print its ID at once (see jobs.py)")
+    p.add_argument("--usage", action="store_true", help="print token usage on stderr")
+    p.add_argument("--reasoning", action="store_true", help="print the model's reasoning on stderr, before the answer")
+    p.add_argument("--raw", action="store_true", help="do not escape terminal control characters in the answer")
+    p.add_argument("--max-input-bytes", type=positive_int, default=DEFAULT_MAX_INPUT_BYTES, metavar="N", help="largest input accepted: prompt, stdin and files together (default 1 MiB)")
+    network_options(p)
+    return p
+
+
+@dataclass
+class Prepared:
+    plan: Plan
+    composed: Composed
+    system: str | None  # as the user gave it (the store keeps this, not the schema instruction)
+    store: Any = None  # kimi_skill.store.Store, when the call is recorded or continues one
+    record: bool = False
+    conversation_id: str | None = None
+    output: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.temperature is not None and not 0 <= args.temperature <= 2:
+        raise UsageError(f"--temperature must be between 0 and 2, not {args.temperature:g}")
+    if not 0 <= args.schema_retries <= 3:
+        raise UsageError(f"--schema-retries must be between 0 and 3, not {args.schema_retries}")
+    if args.jsonl and args.schema:
+        raise UsageError("--schema prints one JSON value; use --json (not --jsonl) for the whole object")
+    if args.jsonl and (args.output or args.background):
+        raise UsageError("--jsonl streams events to stdout; it cannot be combined with --output or --background")
+    if args.force and not args.output:
+        raise UsageError("--force only applies to --output")
+
+
+def _open_store(args: argparse.Namespace) -> tuple[Any, bool]:
+    from ..store import Store, disabled
+
+    no_store = args.no_store or disabled()
+    if args.background and no_store:
+        raise UsageError("--background keeps the job in the store; it cannot be combined with --no-store / KIMI_SKILL_NO_STORE")
+    if no_store and not (args.continue_ or args.conversation):
+        return None, False
+    return Store.open(), not no_store
+
+
+def _model_options(args: argparse.Namespace, model: str, notes: list[str]) -> tuple[bool | None, float | None, int | None]:
+    """Apply what the API fixes for known models: refuse or drop what it would ignore."""
+    facts = catalog.find(model)
+    thinking = None if args.thinking is None else args.thinking == "on"
+    temperature = args.temperature
+    max_tokens = args.max_tokens
+    if facts is None:
+        return thinking, temperature, max_tokens
+    if thinking is False and not facts.can_disable_thinking:
+        raise UsageError(f"{model} always reasons, so --thinking off is refused; use kimi-k2.6 for answers without reasoning")
+    if temperature is not None and facts.fixed_temperature:
+        on, off = facts.fixed_temperature
+        notes.append(f"{model} fixes the temperature ({on:g} with thinking, {off:g} without), so --temperature {temperature:g} is not sent")
+        temperature = None
+    if max_tokens is None:
+        max_tokens = facts.default_max_tokens
+    elif max_tokens > facts.max_output_tokens:
+        raise UsageError(f"--max-tokens {max_tokens} is over {model}'s limit of {facts.max_output_tokens}")
+    return thinking, temperature, max_tokens
+
+
+def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer) -> Prepared:
+    _check_args(args)
+    policy: RetryPolicy = policy_from(args.max_retries, os.environ)
+    settings = load_settings()
+    notes = list(settings.warnings)
+    composed = compose(args.prompt, sys.stdin.buffer, args.file, args.max_input_bytes)
+    notes += composed.notes
+    system = read_system_file(args.system_file, args.max_input_bytes) if args.system_file else args.system
+    schema = None
+    if args.schema:
+        from ..structured import load
+
+        schema = load(args.schema)
+    output = None
+    if args.output:
+        from ..outfile import check
+
+        output = check(args.output, args.force)
+    store, record = _open_store(args)
+    conversation_id = None
+    history: list[Message] = []
+    model = args.model
+    if store is not None and (args.continue_ or args.conversation):
+        from ..store import conversations
+
+        if args.conversation:
+            conversation_id = store.run(conversations.resolve, "conversations", args.conversation, "conversation")
+        else:
+            conversation_id = store.run(conversations.latest)
+            if conversation_id is None:
+                raise UsageError("--continue: there is no earlier conversation in the store; start one without --continue")
+        earlier = store.run(conversations.get, conversation_id)
+        history = store.run(conversations.history, conversation_id, args.include_incomplete)
+        model = model or earlier["model"]
+        if system is None and not args.system_file:
+            system = earlier["system"]
+    model = model or catalog.DEFAULT_MODEL
+    thinking, temperature, max_tokens = _model_options(args, model, notes)
+    sent_system = system
+    if schema is not None:
+        from ..structured import instruction
+
+        sent_system = f"{system}\n\n{instruction(schema)}" if system else instruction(schema)
+    request = ChatRequest((*history, Message("user", composed.text)), model, sent_system, max_tokens, temperature, thinking, json_mode=schema is not None)
+    plan = Plan(
+        settings, request, args.protocol, streaming or args.background, policy, Limits(idle_timeout=args.timeout),
+        schema, args.schema_retries, DebugLog(sys.stderr) if args.debug else None,
+    )
+    return Prepared(plan, composed, system, store, record, conversation_id, output, notes)
+
+
+class Call:
+    """The state a call needs to end well from anywhere: the normal path, an error, a signal."""
+
+    def __init__(self, args: argparse.Namespace, streaming: bool) -> None:
+        self.args = args
+        mode: Mode = "json" if args.json else "jsonl" if args.jsonl else "text"
+        self.renderer = Renderer(
+            sys.stdout, sys.stderr, mode=mode, show_reasoning=args.reasoning, show_usage=args.usage,
+            safe_terminal=not args.raw and sys.stdout.isatty(), flush_each=streaming, hold=bool(args.schema),
+        )
+        self.prepared: Prepared | None = None
+        self.turn: Any = None
+        self.sink: Any = None
+
+    def record(self, status: str, error: str | None, code: int) -> None:
+        prepared, renderer = self.prepared, self.renderer
+        if prepared is None or self.turn is None:
+            return
+        from ..store import conversations
+
+        usage, done = renderer.usage, renderer.done
+        end = conversations.TurnEnd(
+            status, renderer.text, "".join(renderer.reasoning) or None, done.model if done else None,
+            usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None, usage.total_tokens if usage else None,
+            done.finish_reason if done else None, error, code,
+        )
+        try:
+            prepared.store.run(conversations.finish, self.turn, end)
+        except KimiError as exc:
+            warn(f"the turn could not be recorded: {exc.message}")
+        self.turn = None
+
+    def keep_partial(self, message: str) -> str:
+        if self.sink is None:
+            return message
+        partial = self.sink.keep_partial()
+        self.sink = None
+        return f"{message}; the text so far is in {partial}" if partial else message
+
+    def abort(self, message: str, code: int) -> None:
+        """From a signal handler: keep what arrived, record it, print one line, exit."""
+        message = self.keep_partial(message)
+        try:
+            self.renderer.fail(message, code)
+        except (OSError, RuntimeError, ValueError):
+            pass  # a write was under way: what was printed stays as it is
+        self.record("incomplete", message, code)
+        fail(message, code)
+        exit_now(code)
+
+    def so_far(self) -> str:
+        return f"after {self.renderer.chars_out} characters of the answer"
+
+
+def run(argv: list[str] | None, streaming: bool) -> int:
+    args = parser(streaming).parse_args(argv)
+    call = Call(args, streaming)
+    renderer = call.renderer
+    try:
+        prepared = call.prepared = prepare(args, streaming, renderer)
+        for note in prepared.notes:
+            warn(note)
+        plan = prepared.plan
+        if args.background:
+            from ..background import start
+
+            return start(prepared, args)
+        if prepared.record:
+            from ..store import conversations
+
+            composed = prepared.composed
+            call.turn = prepared.store.run(
+                conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system,
+                plan.request.model, plan.protocol, composed.attachments,
+            )
+            renderer.extra["conversation"] = call.turn.conversation_id
+        renderer.extra["input"] = prepared.composed.report()
+        if prepared.output is not None:
+            from ..outfile import OutputFile
+
+            call.sink = renderer.sink = OutputFile(prepared.output)
+        handlers = {
+            signal.SIGINT: lambda: (f"interrupted {call.so_far()}", INTERRUPTED),
+            signal.SIGALRM: lambda: (f"the call went past --max-time {args.max_time:g} s {call.so_far()}", SERVICE),
+        }
+        with abort_on_signals(handlers, call.abort, args.max_time):
+            value = execute(plan, renderer)
+        _finish(call, value)
+        call.record("complete", None, 0)
+        _closing_lines(call)
+        return 0
+    except KimiError as exc:
+        message = _explain(exc, call)
+        message = call.keep_partial(message)
+        try:
+            renderer.fail(message, exc.exit_code)
+        except (OSError, ValueError):
+            pass
+        call.record("incomplete", message, exc.exit_code)
+        return fail(message, exc.exit_code)
+    except BrokenPipeError:
+        silence_stdout()
+        call.record("incomplete", "stdout was closed", 0)
+        return 0
+    except OSError as exc:
+        message = f"could not write the answer to stdout ({exc.strerror or type(exc).__name__})"
+        call.record("incomplete", message, OutputFailed.exit_code)
+        return fail(message, OutputFailed.exit_code)
+    except ModuleNotFoundError as exc:
+        from ..deps import missing
+
+        return fail(missing(exc, "stream.py" if streaming else "chat.py"), 3)
+    except Exception as exc:
+        return internal(exc, args.debug)
+
+
+def _finish(call: Call, value: Any) -> None:
+    renderer, sink, args = call.renderer, call.sink, call.args
+    shown: str | None = None
+    if call.prepared and call.prepared.plan.schema is not None:
+        from ..untrusted import compact
+
+        renderer.extra["data"] = value
+        shown = compact(value)
+        if sink is not None:
+            sink.replace_with(shown + "\n")
+    if sink is not None:
+        sink.commit()
+        call.sink = None
+        renderer.extra["output"] = {"path": str(sink.target), "bytes": sink.bytes}
+        usage = renderer.usage
+        tokens = f"{usage.completion_tokens} tokens" if usage and usage.completion_tokens is not None else "tokens unknown"
+        done = renderer.done
+        shown = f"wrote {sink.target} ({sink.bytes} bytes, {tokens}, finish_reason {done.finish_reason if done else None})"
+    if args.json or args.jsonl:
+        shown = None
+    renderer.finish(shown)
+
+
+def _closing_lines(call: Call) -> None:
+    renderer, args = call.renderer, call.args
+    if renderer.truncated and call.prepared:
+        from ..call import cut_at
+
+        warn(
+            f"the answer was cut at {cut_at(renderer, call.prepared.plan.request)} (finish_reason length), so it is incomplete; "
+            "raise --max-tokens or pass --thinking off"
+        )
+    conversation = renderer.extra.get("conversation")
+    if conversation and (args.show_id or args.usage) and not (args.json or args.jsonl):
+        sys.stderr.write(f"conversation: {conversation}\n")
+        sys.stderr.flush()
+
+
+def _explain(exc: KimiError, call: Call) -> str:
+    """The error line, in the words that fit what the user already has."""
+    renderer = call.renderer
+    if isinstance(exc, StreamBroken):
+        where = "in the --output file's .partial" if call.sink is not None else "on stdout"
+        return (
+            f"the stream broke after {renderer.chars_out} characters of the answer (HTTP {exc.status}, {exc.detail})"
+            + (f"; the text so far is {where}" if renderer.chars_out and call.sink is None else "; try again" if not renderer.chars_out else "")
+        )
+    if isinstance(exc, RequestRefused) and call.prepared is not None and exc.status in (400, 404):
+        return _not_found(exc, call.prepared.plan)
+    return exc.message
+
+
+def _not_found(exc: RequestRefused, plan: Plan) -> str:
+    """A 404 (or a 400 naming the model) is nearly always a mistyped model or a base URL
+    without ``/v1``: say which, and list the models that exist."""
+    from urllib.parse import urlsplit
+
+    model = plan.request.model
+    said = exc.server_message or ""
+    if exc.status == 400 and model not in said:
+        return exc.message
+    if exc.status == 404 and "model" not in said.lower() and not urlsplit(plan.settings.base_url).path.rstrip("/").endswith("/v1"):
+        return (
+            f"not found (HTTP 404: {said}): the base URL {plan.settings.base_url} does not end in /v1; "
+            f"RunAPI's is https://runapi.ai/v1 (set {plan.settings.base_source} accordingly)"
+        )
+    if exc.status == 404 and "model" not in said.lower() and model not in said:
+        return exc.message
+    try:
+        from ..protocols.listing import fetch_models, is_kimi
+
+        listed = fetch_models(plan.settings, RetryPolicy(max_retries=0), Limits(idle_timeout=min(plan.limits.idle_timeout, 10.0)), None)
+        ids = sorted(m["id"] for m in listed if is_kimi(m["id"]))
+    except KimiError:
+        ids = []
+    from ..untrusted import one_line
+
+    available = ", ".join(one_line(i, 80) for i in ids) if ids else "run scripts/models.py to list them"
+    return f"unknown model {model!r} ({exc.message}); available Kimi models: {available}"
+
+
+def chat_main(argv: list[str] | None = None) -> int:
+    return run(argv, streaming=False)
+
+
+def stream_main(argv: list[str] | None = None) -> int:
+    return run(argv, streaming=True)

@@ -1,0 +1,40 @@
+"""Which packages each script needs, and the one line that says how to get a missing one.
+
+A fresh agent environment often has ``python3`` without them; the error names the package, the
+exact ``pip install`` for that script, and the ``uv run`` alternative that reads the script's
+inline metadata (PEP 723).
+"""
+
+from __future__ import annotations
+
+CLIENT = ("openai>=3.50,<4", "httpx>=0.27,<1", "httpx-sse>=0.4,<1", "jsonschema>=4.18")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "chat.py": CLIENT,
+    "stream.py": CLIENT,
+    "jobs.py": CLIENT,
+    "models.py": ("httpx>=0.27,<1",),
+    "history.py": (),
+    "validate.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
+    "package.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
+}
+# import name -> distribution; the SDK's own dependencies count as the SDK's
+DISTRIBUTIONS = {
+    "openai": "openai", "httpx2": "openai", "httpcore2": "openai", "pydantic": "openai", "pydantic_core": "openai",
+    "jiter": "openai", "distro": "openai", "anyio": "openai", "sniffio": "openai", "typing_extensions": "openai",
+    "httpx": "httpx", "httpcore": "httpx", "h11": "httpx", "certifi": "httpx", "idna": "httpx",
+    "httpx_sse": "httpx-sse", "yaml": "pyyaml", "jsonschema": "jsonschema", "referencing": "jsonschema",
+    "rpds": "jsonschema", "attrs": "jsonschema", "attr": "jsonschema", "jsonschema_specifications": "jsonschema",
+    "markdown_it": "markdown-it-py", "mdurl": "markdown-it-py",
+}
+
+
+def missing(exc: ModuleNotFoundError, script: str) -> str:
+    """The error line for a missing package (any other missing module is named as it is)."""
+    module = (exc.name or "").split(".")[0]
+    dist = DISTRIBUTIONS.get(module, module)
+    needs = NEEDS.get(script) or ()
+    specs = " ".join(f"'{spec}'" for spec in needs) or f"'{dist}'"
+    return (
+        f"the Python package {dist} is not installed (needed by {script}): "
+        f"run  python3 -m pip install {specs}  or  uv run scripts/{script} ..."
+    )

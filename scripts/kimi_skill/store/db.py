@@ -1,0 +1,178 @@
+"""The one SQLite file that holds conversations and background jobs.
+
+Where: ``$KIMI_SKILL_HOME/store.db``, else ``$XDG_STATE_HOME/kimi-skill/store.db``, else
+``~/.local/state/kimi-skill/store.db``. The folder is created 0700 and the file 0600 before
+SQLite opens it (SQLite gives its ``-wal``/``-shm`` files the same mode). WAL mode and a busy
+timeout let many agents' calls write at once without "database is locked". The schema version
+is SQLite's ``user_version``; :data:`MIGRATIONS` brings any older file forward, in order, one
+transaction each. The key is never written: nothing here receives it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import ConfigError
+
+FILE = "store.db"
+BUSY_TIMEOUT_MS = 15_000
+
+MIGRATIONS: list[str] = [
+    # 1: conversations, their turns, and the files attached to each turn
+    """
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        model TEXT,
+        system TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        turns INTEGER NOT NULL DEFAULT 0,
+        tokens INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX conversations_updated ON conversations(updated);
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        sent TEXT NOT NULL,
+        system TEXT,
+        answer TEXT,
+        reasoning TEXT,
+        model TEXT,
+        protocol TEXT,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        total_tokens INTEGER,
+        finish_reason TEXT,
+        error TEXT,
+        exit_code INTEGER,
+        started REAL NOT NULL,
+        first_token REAL,
+        ended REAL
+    );
+    CREATE INDEX turns_conversation ON turns(conversation_id, seq);
+    CREATE INDEX turns_started ON turns(started);
+    CREATE TABLE attachments (
+        turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    CREATE INDEX attachments_turn ON attachments(turn_id);
+    """,
+    # 2: background jobs, and the text they received, in order, as it arrived
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT,
+        turn_id INTEGER REFERENCES turns(id) ON DELETE SET NULL,
+        created REAL NOT NULL,
+        status TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        pid INTEGER,
+        pid_started TEXT,
+        boot_id TEXT,
+        heartbeat REAL,
+        ended REAL,
+        exit_code INTEGER,
+        error TEXT,
+        output TEXT,
+        result TEXT
+    );
+    CREATE INDEX jobs_created ON jobs(created);
+    CREATE TABLE job_chunks (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+    );
+    """,
+]
+VERSION = len(MIGRATIONS)
+
+
+def home(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get("KIMI_SKILL_HOME"):
+        return Path(env["KIMI_SKILL_HOME"]).expanduser()
+    state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(state) / "kimi-skill"
+
+
+def _private_file(path: Path) -> None:
+    """Create the folder 0700 and the file 0600 before SQLite touches them."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+
+
+def broken(path: Path, exc: BaseException) -> ConfigError:
+    return ConfigError(
+        f"the conversation store {path} cannot be used ({exc}); move it aside to start a new one, "
+        "or pass --no-store"
+    )
+
+
+def connect(path: Path, migrations: list[str] | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating as needed) the store; any failure is one ConfigError."""
+    steps = MIGRATIONS if migrations is None else migrations
+    try:
+        _private_file(path)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < len(steps):
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            _migrate(conn, steps)
+        elif version > len(steps):
+            raise sqlite3.DatabaseError(f"it was written by a newer kimi-skill (schema {version}, this one knows {len(steps)})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+    except (sqlite3.Error, OSError) as exc:
+        raise broken(path, exc) from None
+
+
+def _migrate(conn: sqlite3.Connection, steps: list[str]) -> None:
+    """Apply the missing migrations; several processes may race here, so each step re-reads
+    the version inside its own write transaction."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= len(steps):
+                conn.execute("COMMIT")
+                return
+            for statement in steps[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once so concurrent writers queue on the busy timeout
+    instead of failing on a lock upgrade."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+

@@ -1,0 +1,147 @@
+"""``--schema``: answers an agent can parse, or a clear failure.
+
+Kimi's JSON mode (``response_format: json_object``) makes the model answer with one JSON object;
+it has no schema mode, so the schema is stated in the system prompt and the answer is checked
+with ``jsonschema``. A top-level array schema is wrapped as ``{"items": <schema>}`` (JSON mode
+only makes objects) and unwrapped after the check. On invalid JSON or a violation the model is
+asked again, as a follow-up turn that quotes the validator's errors.
+
+A schema is a file path, inline JSON, or a field list such as ``'name, age int, tags list'``
+(types: str, int, float, bool, list, object; ``?`` after a name makes it optional).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import UsageError
+from .untrusted import one_line
+
+WRAP_KEY = "items"
+FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"}, "string": {"type": "string"}, "text": {"type": "string"},
+    "int": {"type": "integer"}, "integer": {"type": "integer"},
+    "float": {"type": "number"}, "number": {"type": "number"},
+    "bool": {"type": "boolean"}, "boolean": {"type": "boolean"},
+    "list": {"type": "array", "items": {"type": "string"}}, "array": {"type": "array"},
+    "object": {"type": "object"}, "dict": {"type": "object"},
+}
+FIELD = re.compile(r"^([A-Za-z_][\w-]*)(\?)?(?:\s+([a-z]+))?$")
+
+
+@dataclass(frozen=True)
+class Schema:
+    schema: dict[str, Any] | bool
+    wrapped: bool  # True when an array schema was wrapped in an object for JSON mode
+
+    @property
+    def sent(self) -> Any:
+        return {"type": "object", "properties": {WRAP_KEY: self.schema}, "required": [WRAP_KEY], "additionalProperties": False} if self.wrapped else self.schema
+
+
+class Invalid(Exception):
+    """The answer failed: ``first`` names the first problem (path and message)."""
+
+    def __init__(self, first: str, all_errors: list[str]) -> None:
+        super().__init__(first)
+        self.first = first
+        self.all_errors = all_errors
+
+
+def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator
+
+
+def fields(text: str) -> dict[str, Any]:
+    """``'name, age int, tags list, note? str'`` as a JSON Schema object."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        match = FIELD.match(part)
+        if not part or not match:
+            raise UsageError(f"--schema field {part!r} is not 'name [type]'; types: {', '.join(sorted(FIELD_TYPES))}")
+        name, optional, kind = match.groups()
+        if kind and kind not in FIELD_TYPES:
+            raise UsageError(f"--schema field {name!r} has unknown type {kind!r}; use one of {', '.join(sorted(FIELD_TYPES))}")
+        properties[name] = dict(FIELD_TYPES[kind or "str"])
+        if not optional:
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def load(value: str) -> Schema:
+    """Read and check the schema before any request: an invalid one is exit 2."""
+    text = value.strip()
+    if text[:1] in ("{", "["):
+        source = "inline JSON"
+    elif os.path.isfile(value):
+        source = value
+        try:
+            with open(value, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--schema {value}: cannot read it ({exc})") from None
+    elif re.fullmatch(r"[\w\s,?-]+", text) and text and "/" not in value and not value.endswith(".json"):
+        return Schema(fields(text), False)
+    else:
+        raise UsageError(f"--schema {value}: no such file, and not inline JSON or a field list")
+    try:
+        schema = json.loads(text)
+    except RecursionError:
+        raise UsageError(f"--schema ({source}) is nested too deeply") from None
+    except ValueError as exc:
+        raise UsageError(f"--schema ({source}) is not valid JSON: {exc}") from None
+    if not isinstance(schema, (dict, bool)):
+        raise UsageError(f"--schema ({source}) must be a JSON Schema object, not {type(schema).__name__}")
+    validator = _validator_class()
+    try:
+        errors = sorted(validator(validator.META_SCHEMA).iter_errors(schema), key=lambda e: list(map(str, e.absolute_path)))
+    except RecursionError:
+        raise UsageError(f"--schema ({source}) is nested too deeply") from None
+    if errors:
+        where = "/".join(map(str, errors[0].absolute_path)) or "(root)"
+        raise UsageError(f"--schema ({source}) is not a valid JSON Schema: at {where}: {one_line(errors[0].message, 160)}")
+    return Schema(schema, isinstance(schema, dict) and schema.get("type") == "array")
+
+
+def instruction(schema: Schema) -> str:
+    """What the system prompt says so that JSON mode produces the right object."""
+    return (
+        "Answer with one JSON object only: no prose, no Markdown fences. "
+        "It must validate against this JSON Schema:\n" + json.dumps(schema.sent, ensure_ascii=False)
+    )
+
+
+def check(answer: str, schema: Schema) -> Any:
+    """The validated value (unwrapped), or :class:`Invalid` with the first problem."""
+    text = answer.strip()
+    if text.startswith("```"):
+        text = text.strip("`").removeprefix("json").strip()
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise Invalid("the answer is JSON nested too deeply", ["the answer is JSON nested too deeply"]) from None
+    except ValueError as exc:
+        message = f"the answer is not valid JSON ({exc})"
+        raise Invalid(message, [message]) from None
+    validator = _validator_class()(schema.sent)
+    try:
+        errors = sorted(validator.iter_errors(value), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    except RecursionError:
+        raise Invalid("the answer is JSON nested too deeply", ["the answer is JSON nested too deeply"]) from None
+    if errors:
+        described = [f"at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {one_line(e.message, 200)}" for e in errors[:10]]
+        raise Invalid(described[0], described)
+    return value[WRAP_KEY] if schema.wrapped else value
+
+
+def reask(problem: Invalid) -> str:
+    """The follow-up turn after a failed answer."""
+    listed = "\n".join(f"- {error}" for error in problem.all_errors)
+    return f"That answer does not validate:\n{listed}\nAnswer again with the corrected JSON object only."
