@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from conftest import SCRIPTS, TEST_KEY, assert_clean, base_env
-
 from kimi_skill.store.db import FILE
 
 # --output -----------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 from conftest import SCRIPTS, TEST_KEY, base_env
-
 from kimi_skill.store.db import FILE, MIGRATIONS, VERSION, connect
 
 
@@ -95,7 +94,7 @@ def test_history_lists_shows_totals_and_deletes(run):
     run("chat", "--model", "kimi-k2.5", "first line\nsecond line")
     run("chat", "--continue", "follow up")
     listed = run("history", "list")
-    conversation, *rest = listed.out.split("  ")
+    conversation, *_rest = listed.out.split("  ")
     assert listed.out.endswith("kimi-k2.5  2 turns  40 tokens  first line\n")
     shown = run("history", "show", conversation)
     assert shown.out.startswith("## turn 1 (")

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import assert_clean
-
 from kimi_skill.errors import UsageError
 from kimi_skill.structured import Invalid, Schema, check, fields, load
 

@@ -88,6 +88,7 @@ def load(value: str) -> Schema:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--schema {value}: cannot read it ({exc})") from None
     elif re.fullmatch(r"[\w\s,?-]+", text) and text and "/" not in value and not value.endswith(".json"):
+        _validator_class()  # needed for the answer: a missing package is named before any request
         return Schema(fields(text), False)
     else:
         raise UsageError(f"--schema {value}: no such file, and not inline JSON or a field list")

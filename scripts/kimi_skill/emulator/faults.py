@@ -15,8 +15,9 @@ Hostile faults: ``echokey[:FORM]`` echoes the key in a 401 body (FORM: ``whole``
 ``url``); ``slow:S`` spreads a stream's events evenly over S seconds (a long generation);
 ``keepalive`` streams only keep-alives (SSE comments, Anthropic pings); ``trickle:MS``
 sends the stream one byte at a time, MS milliseconds apart; ``bigline:MB`` sends one stream
-line of MB mebibytes; ``bigbody:MB`` a non-streamed body of MB mebibytes; ``deepjson`` a 400
-whose JSON body is nested 100,000 deep; ``escapes`` puts terminal escapes, bidi overrides and a
+line of MB mebibytes; ``bigbody:MB`` a non-streamed body of MB mebibytes; ``deepjson`` an answer (or stream event)
+nested 100,000 deep, ``deeperror`` a 400 whose body is; ``cutbody`` a non-streamed body cut off
+half way; ``escapes`` puts terminal escapes, bidi overrides and a
 forged newline in model ids, a header value and the error message.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 NAMES = {
     "redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone",
-    "jsonarray", "badjson", "wrongjson", "keepalive", "trickle", "bigline", "bigbody", "deepjson", "escapes", "slow",
+    "jsonarray", "badjson", "wrongjson", "keepalive", "trickle", "bigline", "bigbody", "deepjson", "deeperror", "escapes", "slow", "cutbody",
 }
 ECHO_FORMS = {"whole", "prefix", "suffix", "upper", "base64", "url"}
 

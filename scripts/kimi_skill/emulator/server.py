@@ -28,6 +28,7 @@ from .wire import RequestProblem, StreamPlan
 EMULATOR_KEY = "emulator-local-key"
 DEFAULT_MODELS = ["kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code", "deepseek-v3.2", "glm-4.6"]
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
+DEEP = b"[" * 100_000 + b"]" * 100_000
 HOSTILE_TEXT = "kimi-\x1b]0;owned\x07k2\u202eevil\nforged: line"
 MiB = 1024 * 1024
 
@@ -177,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(200, {"unexpected": True})
             elif name in ("drop", "stall"):
                 self._reset()
+            elif name == "deepjson":
+                self._send(200, DEEP, "application/json")
             elif name == "bigbody":
                 self._send(200, b'{"pad": "' + b"x" * int(fault.size * MiB) + b'"}', "application/json")  # type: ignore[union-attr]
             else:
@@ -218,11 +221,21 @@ class Handler(BaseHTTPRequestHandler):
             shown = echoed(given, fault.form)
             self._send_json(401, surface.fault_body(401, f"Incorrect API key provided: {shown}. Check your key."), {"x-echo": shown})
             return True
-        if fault.name == "deepjson":
-            self._send(400, b"[" * 100_000 + b"]" * 100_000, "application/json")
+        if fault.name == "deeperror":
+            self._send(400, DEEP, "application/json")
+            return True
+        if fault.name == "cutbody":
+            self._head(200, "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"object": "list", "data": [')
+            self._drop()
             return True
         if fault.name == "escapes" and self.command == "POST":
             self._send_json(400, surface.fault_body(400, f"bad request {HOSTILE_TEXT}"), {"x-hostile": "a\x1b[2Jb"})
+            return True
+        if fault.name == "bigbody" and self.command == "GET":
+            self._send(200, b'{"pad": "' + b"x" * int(fault.size * MiB) + b'"}', "application/json")
             return True
         if fault.name == "wrongshape" and self.command == "GET":
             self._send_json(200, {"models": "none"})
@@ -242,6 +255,10 @@ class Handler(BaseHTTPRequestHandler):
                 while not self.state.stopping.wait(0.05):
                     self._chunk(plan.keepalive)
                     self.wfile.flush()
+                return
+            if name == "deepjson":
+                self._chunk(b"data: " + DEEP + b"\n\n")
+                self.wfile.write(b"0\r\n\r\n")
                 return
             if name == "bigline":
                 assert fault is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import httpx_sse  # noqa: F401  (imported before any request, so a missing package is named up front)
+
 from ..config import Settings
 from ..debug import DebugLog
 from ..errors import ServiceError, StreamBroken

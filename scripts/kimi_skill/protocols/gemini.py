@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
+import httpx_sse  # noqa: F401  (imported before any request, so a missing package is named up front)
+
 from ..config import Settings
 from ..debug import DebugLog
 from ..errors import ServiceError, StreamBroken
