@@ -10,7 +10,10 @@
 # ///
 """Ask Kimi through RunAPI and print the whole answer (run with --help)."""
 
-from kimi_skill.entry import chat
-
 if __name__ == "__main__":
-    chat()
+    from kimi_skill.entry import finish, protect
+
+    protect("chat.py")
+    from kimi_skill.commands.chat import chat_main
+
+    finish(chat_main())

@@ -5,7 +5,10 @@
 # ///
 """List, show, total and delete the conversations kept in the local store (run with --help)."""
 
-from kimi_skill.entry import history
-
 if __name__ == "__main__":
-    history()
+    from kimi_skill.entry import finish, protect
+
+    protect("history.py")
+    from kimi_skill.commands.history import main
+
+    finish(main())

@@ -10,7 +10,10 @@
 # ///
 """Watch, read and cancel background jobs started with --background (run with --help)."""
 
-from kimi_skill.entry import jobs
-
 if __name__ == "__main__":
-    jobs()
+    from kimi_skill.entry import finish, protect
+
+    protect("jobs.py")
+    from kimi_skill.commands.jobs import main
+
+    finish(main())

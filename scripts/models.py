@@ -7,7 +7,10 @@
 # ///
 """List the Kimi models a RunAPI key can use (run with --help)."""
 
-from kimi_skill.entry import models
-
 if __name__ == "__main__":
-    models()
+    from kimi_skill.entry import finish, protect
+
+    protect("models.py")
+    from kimi_skill.commands.models import main
+
+    finish(main())

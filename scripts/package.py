@@ -9,7 +9,10 @@
 # ///
 """Build dist/kimi.skill (one top folder kimi/), validated with every host profile first."""
 
-from kimi_skill.entry import package
-
 if __name__ == "__main__":
-    package()
+    from kimi_skill.entry import finish, protect
+
+    protect("package.py")
+    from kimi_skill.bundle import main
+
+    finish(main())

@@ -10,7 +10,10 @@
 # ///
 """Stream a Kimi answer through RunAPI as it is generated (run with --help)."""
 
-from kimi_skill.entry import stream
-
 if __name__ == "__main__":
-    stream()
+    from kimi_skill.entry import finish, protect
+
+    protect("stream.py")
+    from kimi_skill.commands.chat import stream_main
+
+    finish(stream_main())

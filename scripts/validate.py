@@ -9,7 +9,10 @@
 # ///
 """Validate skill folders: manifests, cross-checks, documented commands, secrets, host dialects."""
 
-from kimi_skill.entry import validate
-
 if __name__ == "__main__":
-    validate()
+    from kimi_skill.entry import finish, protect
+
+    protect("validate.py")
+    from kimi_skill.validator.cli import main
+
+    finish(main())

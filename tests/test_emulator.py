@@ -77,4 +77,4 @@ def test_a_short_delay_is_waited_out(run, emulator):
 
 def test_version_is_printed(run):
     result = run("chat", "--version")
-    assert (result.code, result.out) == (0, "chat.py 0.1.0\n")
+    assert (result.code, result.out) == (0, "chat.py 0.2.0\n")

@@ -17,6 +17,8 @@ import pytest
 from conftest import SCRIPTS, TEST_KEY, assert_clean, base_env
 from kimi_skill.store.db import FILE
 
+FULL = "You said: one two three four five six seven eight"
+
 # --output -----------------------------------------------------------------------------------
 
 
@@ -135,7 +137,7 @@ def test_cancel_stops_the_worker_and_keeps_the_text(run, emulator):
     cancelled = jobs(run, "cancel", job)
     assert cancelled.code == 10
     result = jobs(run, "result", job)
-    assert result.code == 10 and result.out.startswith("You said:")
+    assert result.code == 10 and result.out.strip() and FULL.startswith(result.out.rstrip("\n"))
     assert result.err.startswith(f"error: job {job} was cancelled after ")
     assert pids_of(job) == []
 
@@ -165,7 +167,7 @@ def test_a_killed_worker_is_reported_died_with_its_text(run, emulator, home):
     status = jobs(run, "status", job)
     assert status.code == 11 and status.out.startswith(f"{job} died (")
     result = jobs(run, "result", job)
-    assert result.code == 11 and result.out.startswith("You said:")
+    assert result.code == 11 and result.out.strip() and FULL.startswith(result.out.rstrip("\n"))
     assert result.err.startswith(f"error: job {job} died after ")
 
 

@@ -113,3 +113,25 @@ def test_every_entry_script_carries_inline_dependencies():
 def test_manifest_lists_every_entry_script():
     listed = {script["path"] for script in manifest()["scripts"]}
     assert listed == {f"scripts/{p.name}" for p in SCRIPTS.glob("*.py")}
+
+
+def test_the_model_facts_agree_with_skill_yaml_and_skill_md():
+    from kimi_skill.catalog import MODELS
+
+    listed = {m["id"]: m for m in manifest()["models"]}
+    for model in MODELS:
+        entry = listed[model.id]
+        assert (entry["default"], entry["reasoning"], entry["thinking_off"]) == (model.default, model.reasons_by_default, model.can_disable_thinking)
+        assert (entry["context_tokens"], entry["default_max_tokens"]) == (model.context_tokens, model.default_max_tokens)
+        assert f"| `{model.id}` |" in (ROOT / "SKILL.md").read_text()
+
+
+def test_every_exit_code_is_documented_in_all_four_places():
+    from kimi_skill.errors import EXIT_CODES
+
+    assert {int(k): v for k, v in manifest()["exit_codes"].items()} == EXIT_CODES
+    skill_md = (ROOT / "SKILL.md").read_text()
+    cli_md = (ROOT / "references" / "cli.md").read_text()
+    for code in EXIT_CODES:
+        assert f"\n| {code} |" in skill_md, code
+        assert f"\n| {code} |" in cli_md, code

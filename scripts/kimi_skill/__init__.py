@@ -5,4 +5,4 @@ in it runs) and after ``pip install``; nothing here imports a network library at
 that ``--help`` and validation stay fast.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,8 +1,10 @@
 """What every ``scripts/*.py`` runs first, before anything can go wrong.
 
-Ctrl-C during start-up (imports take a few hundred milliseconds) exits with one line and 130
-instead of a ``KeyboardInterrupt`` traceback, and a missing third-party package is one line
-naming it and the fix (exit 3), whatever the script.
+:func:`protect` makes Ctrl-C during start-up (imports take a few hundred milliseconds) one line
+and exit 130 instead of a ``KeyboardInterrupt`` traceback, and turns anything uncaught into one
+line: a missing third-party package names itself and the fix (exit 3), a bug of ours says so
+(exit 5, the traceback only with ``--debug``). The console scripts of ``pip install`` call the
+functions at the bottom, which do the same.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from importlib import import_module
+import threading
+from types import TracebackType
 from typing import NoReturn
 
 
@@ -19,59 +22,75 @@ def _interrupted(signum: int, frame: object) -> None:
     os._exit(130)
 
 
-def run(target: str, script: str) -> NoReturn:
-    """``target`` is ``module:function``; the function returns the exit code."""
-    if threading_main():
+def protect(script: str) -> None:
+    if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _interrupted)
-    module, _, function = target.partition(":")
-    code: int
-    try:
-        code = getattr(import_module(module), function)()
-    except ModuleNotFoundError as exc:
-        from .deps import missing
 
-        sys.stderr.write(f"error: {missing(exc, script)}\n")
-        code = 3
-    except SystemExit as exc:  # argparse: --help, --version, usage errors
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    except Exception as exc:  # a bug of ours: one line, and the traceback only with --debug
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(exc, ModuleNotFoundError):
+            from .deps import missing
+
+            os.write(2, f"error: {missing(exc, script)}\n".encode())
+            os._exit(3)
+        if isinstance(exc, KeyboardInterrupt):
+            _interrupted(signal.SIGINT, None)
         from .commands.common import internal
 
-        code = internal(exc, "--debug" in sys.argv)
+        finish(internal(exc, "--debug" in sys.argv))
+
+    sys.excepthook = hook
+
+
+def finish(code: int) -> NoReturn:
     from .commands.common import exit_now
 
     exit_now(code)
 
 
-def threading_main() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
-
-
 def chat() -> NoReturn:
-    run("kimi_skill.commands.chat:chat_main", "chat.py")
+    protect("chat.py")
+    from .commands.chat import chat_main
+
+    finish(chat_main())
 
 
 def stream() -> NoReturn:
-    run("kimi_skill.commands.chat:stream_main", "stream.py")
+    protect("stream.py")
+    from .commands.chat import stream_main
+
+    finish(stream_main())
 
 
 def models() -> NoReturn:
-    run("kimi_skill.commands.models:main", "models.py")
+    protect("models.py")
+    from .commands.models import main
+
+    finish(main())
 
 
 def history() -> NoReturn:
-    run("kimi_skill.commands.history:main", "history.py")
+    protect("history.py")
+    from .commands.history import main
+
+    finish(main())
 
 
 def jobs() -> NoReturn:
-    run("kimi_skill.commands.jobs:main", "jobs.py")
+    protect("jobs.py")
+    from .commands.jobs import main
+
+    finish(main())
 
 
 def validate() -> NoReturn:
-    run("kimi_skill.validator.cli:main", "validate.py")
+    protect("validate.py")
+    from .validator.cli import main
+
+    finish(main())
 
 
 def package() -> NoReturn:
-    run("kimi_skill.bundle:main", "package.py")
+    protect("package.py")
+    from .bundle import main
+
+    finish(main())
