@@ -50,10 +50,12 @@ def test_the_corpus_covers_forty_rules_or_more():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_broken_folder_reports_its_rule_at_its_line(tmp_path, case: Case):
+    if case.rule == "python-newer-syntax" and sys.version_info >= (3, 12):
+        pytest.skip("this interpreter reads the newer syntax")
     files = dict(BASE)
     case.change(files)
     root = materialise(tmp_path, files, case.folder)
-    result = validate(str(root), Options())
+    result = validate(str(root), Options(targets=case.targets))
     expected = (case.rule, f"{root}/{case.path}", line_of(files.get(case.path, ""), case.marker))
     found = [(f.rule, f.path, f.line) for f in result.findings]
     assert expected in found, "\n".join(f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings)
@@ -76,14 +78,14 @@ def test_a_skill_with_every_optional_field_is_clean_for_the_open_format(tmp_path
         "license: MIT-0\n",
         "license: MIT-0\ncompatibility: Needs Python 3.11 and network access.\nallowed-tools: Bash(python3:*) Read\n",
     ).replace("    homepage:", "    emoji: \"⛅\"\n    always: false\n    os:\n      - linux\n      - darwin\n    install:\n      - kind: uv\n        package: demo\n    homepage:")
-    result = validate(str(materialise(tmp_path, files)), Options(targets=["agentskills", "claude-code", "openclaw"]))
+    result = validate(str(materialise(tmp_path, files)), Options(targets=["agentskills", "claude-code", "codex", "openclaw"]))
     assert result.findings == []
 
 
 def test_our_own_package_is_clean_and_strict():
     result = run_validator("--strict", ".")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines()[-1].startswith("0 errors, 0 warnings, 0 notes (1 allowed) in ")
+    assert result.stdout.splitlines()[-1].startswith("0 errors, 0 warnings, 0 notes, 3 allowed by skill-validate: allow, ")
 
 
 def test_text_output_is_one_finding_per_line_then_the_matrix(tmp_path):
@@ -92,20 +94,27 @@ def test_text_output_is_one_finding_per_line_then_the_matrix(tmp_path):
     root = materialise(tmp_path, files)
     result = run_validator(str(root))
     assert result.returncode == 1
-    rule = "must be 1-64 lowercase letters, digits and single hyphens, not starting or ending with a hyphen"
+    mismatch = "name 'Demo-Skill' differs from the folder name 'demo-skill': skills-ref refuses the skill; rename one of them"
     assert result.stdout.replace(str(root), "ROOT").splitlines() == [
-        "ROOT/SKILL.md:2:1: ERROR host-clawhub clawhub: slug 'Demo-Skill' must be 3-96 lowercase letters, digits and hyphens",
-        "ROOT/SKILL.md:2:1: ERROR name-folder-mismatch name 'Demo-Skill' differs from the folder name 'demo-skill'; hosts expect them equal",
-        f"ROOT/SKILL.md:2:1: ERROR name-format name 'Demo-Skill' {rule}",
-        "ROOT/skill.yaml:1:1: ERROR manifest-mismatch name differs from SKILL.md: 'demo-skill' vs 'Demo-Skill'",
-        f"host agentskills  FAIL (2): name 'Demo-Skill' {rule}",
+        f"ROOT/SKILL.md:2:1: ERROR name-folder-mismatch {mismatch}",
+        "ROOT/SKILL.md:2:1: ERROR name-format name 'Demo-Skill' has capital letters: skills-ref refuses it; use lowercase words joined by hyphens",
+        "ROOT/skill.yaml:2:1: ERROR manifest-mismatch name differs from SKILL.md: 'demo-skill' vs 'Demo-Skill'",
+        f"host agentskills  FAIL (2): {mismatch}",
         "host claude-code  pass",
-        f"host claude-ai    FAIL (1): name 'Demo-Skill' {rule}",
-        f"host codex        FAIL (1): name 'Demo-Skill' {rule}",
+        "host codex        pass",
         "host openclaw     pass",
-        "host clawhub      FAIL (1): clawhub: slug 'Demo-Skill' must be 3-96 lowercase letters, digits and hyphens",
-        "4 errors, 0 warnings, 0 notes (0 allowed) in 4 files of 1 path",
+        "3 errors, 0 warnings, 0 notes, 0 allowed by skill-validate: allow, 0 files or folders not scanned (4 files in 1 path; --verbose lists what was left out)",
     ]
+
+
+def test_target_decides_the_exit_code(tmp_path):
+    files = dict(BASE)
+    files["SKILL.md"] = BASE["SKILL.md"].replace("license: MIT-0\n", "license: MIT-0\nuser-invocable: true\n")
+    root = materialise(tmp_path, files)
+    claude = run_validator("--target", "claude-code", str(root))
+    assert claude.returncode == 0 and "host claude-code  pass" in claude.stdout
+    assert "WARNING unknown-key" in claude.stdout
+    assert run_validator("--target", "agentskills", str(root)).returncode == 1
 
 
 def test_json_output_has_the_documented_shape(tmp_path):
@@ -116,23 +125,23 @@ def test_json_output_has_the_documented_shape(tmp_path):
     result = run_validator("--format", "json", "--target", "codex", str(root))
     doc = json.loads(result.stdout)
     assert result.returncode == 0
-    assert doc["version"] == 1 and doc["tool"]["name"] == "kimi-skill-validate"
-    assert doc["summary"] == {"errors": 0, "warnings": 1, "notes": 0, "suppressed": 0}
+    assert doc["version"] == 2 and doc["tool"]["name"] == "kimi-skill-validate"
+    assert doc["summary"] == {"errors": 0, "warnings": 0, "notes": 1, "suppressed": 0, "skipped": 0, "failures": 0}
     [entry] = doc["results"]
     assert entry["hosts"] == {"codex": {"ok": True, "errors": 0}}
     assert entry["findings"] == [
-        {"rule": "description-when", "level": "warning", "path": f"{root}/SKILL.md", "line": 3, "col": 1,
+        {"rule": "description-when", "level": "note", "path": f"{root}/SKILL.md", "line": 3, "col": 1, "hosts": [],
          "message": "description does not say when to use the skill (for example 'Use it when the user asks for ...')"}
     ]
+    assert (entry["suppressed"], entry["skipped"], entry["failure"]) == ([], [], None)
 
 
 def test_strict_fails_on_warnings(tmp_path):
     files = dict(BASE)
-    files["SKILL.md"] = BASE["SKILL.md"].replace("Use it when the user asks for the weather.", "Weather.")
-    files["skill.yaml"] = BASE["skill.yaml"].replace("Use it when the user asks for the weather.", "Weather.")
+    files["SKILL.md"] = BASE["SKILL.md"].replace("license: MIT-0\n", "license: MIT-0\nversion: 1.0.0\n")
     root = materialise(tmp_path, files)
-    assert run_validator(str(root)).returncode == 0
-    assert run_validator("--strict", str(root)).returncode == 1
+    assert run_validator("--target", "claude-code", str(root)).returncode == 0
+    assert run_validator("--target", "claude-code", "--strict", str(root)).returncode == 1
 
 
 def test_sarif_output_is_sarif_2_1_0(tmp_path):
@@ -152,7 +161,7 @@ def test_sarif_output_is_sarif_2_1_0(tmp_path):
 
 def test_a_missing_path_exits_2(tmp_path):
     result = run_validator(str(tmp_path / "nowhere"))
-    assert (result.returncode, result.stderr) == (2, f"error: {tmp_path / 'nowhere'} is not a folder (pass a skill folder, or a tree with --scan)\n")
+    assert (result.returncode, result.stderr) == (2, f"error: {tmp_path / 'nowhere'} is not a folder (pass a skill folder, or files and trees with --scan)\n")
 
 
 def test_a_folder_without_skill_md_exits_2(tmp_path):
@@ -217,7 +226,7 @@ def test_scan_runs_only_the_key_rules_on_any_tree(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         f"{tmp_path}/app/settings.py:2:19: ERROR no-inlined-key value of OPENAI_API_KEY q8Zr… (32 chars) inlined: "
-        "use $RUNAPI_TOKEN or a placeholder such as YOUR_RUNAPI_TOKEN, and revoke the key if it was real"
+        "read it from $API_KEY or write a placeholder such as YOUR_API_KEY, and revoke the key if it was real"
     )
     assert FAKE_KEY not in result.stdout
 
@@ -243,7 +252,7 @@ def test_hostile_input_never_crashes(tmp_path, name, content):
     result = run_validator(str(root))
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout.splitlines()[-1].endswith("in 1 files of 1 path")
+    assert result.stdout.splitlines()[-1].endswith("(1 files in 1 path; --verbose lists what was left out)")
 
 
 def test_a_symlink_leaving_the_folder_is_reported_not_followed(tmp_path):
@@ -264,14 +273,14 @@ def test_an_unreadable_file_is_a_finding(tmp_path):
 
 def test_a_read_error_is_a_finding_even_as_root(tmp_path, monkeypatch):
     root = materialise(tmp_path, dict(BASE))
-    original = Path.read_bytes
+    original = open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "guide.md":
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("guide.md"):
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("kimi_skill.validator.folder.open", refuse, raising=False)
     findings = validate(str(root), Options()).findings
     assert [(f.rule, f.path, f.message) for f in findings] == [
         ("file-unreadable", f"{root}/references/guide.md", "cannot read: Permission denied")
@@ -285,5 +294,6 @@ def test_a_flattened_block_is_explained_as_broken_nesting(tmp_path):
     assert (finding.line, finding.message) == (
         12,
         "invalid YAML: did not find expected key; the nesting is broken: '- name: OPENAI_BASE_URL' starts at "
-        "column 1 but belongs under the key above it (was the block flattened?): indent nested keys and list items under their parent",
+        "column 1 but belongs under the key above it (was the block flattened?): indent nested keys and list items under their parent; "
+        "skills-ref and Codex refuse it",
     )

@@ -27,7 +27,6 @@ from .errors import ConfigError
 from .redact import Secret
 
 DEFAULT_BASE_URL = "https://runapi.ai/v1"
-RUNAPI_KEYS = ("RUNAPI_TOKEN", "RUNAPI_API_KEY")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
@@ -162,8 +161,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     warnings: list[str] = []
     openai_base = (env.get("OPENAI_BASE_URL") or "").strip()
-    for name in RUNAPI_KEYS:
-        value = (env.get(name) or "").strip()
+    runapi = (("RUNAPI_TOKEN", env.get("RUNAPI_TOKEN")), ("RUNAPI_API_KEY", env.get("RUNAPI_API_KEY")))
+    for name, given in runapi:
+        value = (given or "").strip()
         if value:
             key, source = check_key(value, name), name
             break

@@ -40,7 +40,8 @@ python3 scripts/run.py --city Paris
 See [the guide](references/guide.md).
 """
 
-SKILL_YAML = """name: demo-skill
+SKILL_YAML = """$schema: https://runapi.ai/schemas/kimi-skill/skill-yaml.schema.json
+name: demo-skill
 version: "1.0.0"
 description: Fetches weather reports. Use it when the user asks for the weather.
 license: MIT-0
@@ -92,6 +93,7 @@ class Case:
     path: str
     marker: str | int
     folder: str = "demo-skill"
+    targets: list[str] | None = None  # None: the default targets
 
 
 def sub(path: str, old: str, new: str) -> Callable[[Files], None]:
@@ -139,11 +141,11 @@ LONG_BODY = "\n".join(f"Line {i} of a long manual." for i in range(520))
 
 CASES = [
     Case("no-frontmatter", sub("SKILL.md", "---\nname", "name"), "frontmatter-missing", "SKILL.md", 1),
-    Case("byte-order-mark", lambda f: f.update({"SKILL.md": "\ufeff" + SKILL_MD}), "frontmatter-missing", "SKILL.md", 1),
+    Case("byte-order-mark", lambda f: f.update({"SKILL.md": "\ufeff" + SKILL_MD}), "frontmatter-bom", "SKILL.md", 1),
     Case("unclosed-frontmatter", sub("SKILL.md", "description: Key for the demo service.\n---", "description: Key for the demo service."), "frontmatter-unclosed", "SKILL.md", 1),
     Case("flattened-nesting", sub("SKILL.md", SKILL_MD.split("license: MIT-0\n")[1].split("---")[0], FLATTENED), "frontmatter-yaml", "SKILL.md", "- name: DEMO_REGION"),
     Case("tab-indentation", sub("SKILL.md", "  version:", "\tversion:"), "frontmatter-yaml", "SKILL.md", "\tversion"),
-    Case("unquoted-colon", sub("SKILL.md", DESCRIPTION, "description: Weather: Use it when: asked"), "frontmatter-yaml", "SKILL.md", "description: Weather"),
+    Case("unquoted-colon", sub("SKILL.md", DESCRIPTION, "description: Weather: Use it when: asked"), "frontmatter-colon", "SKILL.md", "description: Weather"),
     Case("frontmatter-is-a-list", sub("SKILL.md", SKILL_MD.split("---")[1], "\n- name\n- description\n"), "frontmatter-not-mapping", "SKILL.md", 2),
     Case("frontmatter-is-a-scalar", sub("SKILL.md", SKILL_MD.split("---")[1], "\njust words\n"), "frontmatter-not-mapping", "SKILL.md", 2),
     Case("duplicate-key", sub("SKILL.md", "license: MIT-0\n", "license: MIT-0\nlicense: MIT\n"), "frontmatter-duplicate-key", "SKILL.md", "license: MIT\n"),
@@ -153,7 +155,7 @@ CASES = [
     Case("name-double-hyphen", sub("SKILL.md", "name: demo-skill", "name: demo--skill"), "name-format", "SKILL.md", "name: demo--skill", folder="demo--skill"),
     Case("name-too-long", sub("SKILL.md", "name: demo-skill", "name: " + "a" * 65), "name-format", "SKILL.md", "name: aaa", folder="a" * 65),
     Case("name-not-folder", sub("SKILL.md", "name: demo-skill", "name: other-skill"), "name-folder-mismatch", "SKILL.md", "name: other"),
-    Case("description-missing", sub("SKILL.md", DESCRIPTION + "\n", ""), "description-length", "SKILL.md", 2),
+    Case("description-missing", sub("SKILL.md", DESCRIPTION + "\n", ""), "description-missing", "SKILL.md", 2),
     Case("description-too-long", sub("SKILL.md", DESCRIPTION, "description: Use it when asked. " + "x" * 1030), "description-length", "SKILL.md", "description:"),
     Case("description-without-when", sub("SKILL.md", DESCRIPTION, "description: Fetches weather reports."), "description-when", "SKILL.md", "description:"),
     Case("unknown-top-level-key", sub("SKILL.md", "license: MIT-0\n", "license: MIT-0\nhomepage: https://example.org/demo\n"), "unknown-key", "SKILL.md", "homepage: https://example.org/demo\n"),
@@ -186,11 +188,20 @@ CASES = [
     Case("key-in-argv", sub("SKILL.md", "python3 scripts/run.py --city Paris", "export DEMO_API_KEY=q8Zr2LmX7vPd4TnB9wKe3YhC6uJs1FaG"), "key-in-argv", "SKILL.md", "export DEMO_API_KEY"),
     Case("insecure-base-url", sub("references/guide.md", "Nothing more to say.", "Set `OPENAI_BASE_URL=http://api.example.org/v1`."), "insecure-base-url", "references/guide.md", "http://api"),
     Case("pricing-copied", sub("references/guide.md", "Nothing more to say.", "It costs $0.60 per 1M input tokens."), "pricing-copied", "references/guide.md", "$0.60"),
-    Case("streaming-undocumented", both(put("scripts/stream.py", RUN_PY), sub("skill.yaml", "    purpose: Print the weather.\n", "    purpose: Print the weather.\n  - path: scripts/stream.py\n    purpose: Stream it.\n")), "streaming-documented", "SKILL.md", 20),
-    Case("reserved-word-in-name", sub("SKILL.md", "name: demo-skill", "name: claude-helper"), "host-claude-ai", "SKILL.md", "name: claude-helper", folder="claude-helper"),
-    Case("angle-brackets-in-description", sub("SKILL.md", "for the weather.", "for the <weather>."), "host-codex", "SKILL.md", "description:"),
-    Case("compatibility-for-strict-hosts", sub("SKILL.md", "license: MIT-0\n", "license: MIT-0\ncompatibility: Needs network access.\n"), "host-claude-ai", "SKILL.md", "compatibility:"),
-    Case("openclaw-block-as-string", sub("SKILL.md", SKILL_MD[SKILL_MD.index("  openclaw:") : SKILL_MD.index("---\n\n#")], "  openclaw: '{\"homepage\": \"https://example.org/demo\"}'\n"), "host-openclaw", "SKILL.md", "  openclaw: '"),
-    Case("generated-skill-card", put("skill-card.md", "# card\n"), "host-clawhub", "skill-card.md", 1),
+    Case("streaming-undocumented", both(put("scripts/stream.py", RUN_PY.replace("    print(args.city", "    reply = client.chat.completions.create(model='m', messages=[], stream=True)\n    print(args.city")), sub("skill.yaml", "    purpose: Print the weather.\n", "    purpose: Print the weather.\n  - path: scripts/stream.py\n    purpose: Stream it.\n")), "streaming-documented", "SKILL.md", 20),
+    Case("reserved-word-in-name", sub("SKILL.md", "name: demo-skill", "name: claude-helper"), "host-claude-ai", "SKILL.md", "name: claude-helper", folder="claude-helper", targets=["claude-ai"]),
+    Case("angle-brackets-in-description", sub("SKILL.md", "for the weather.", "for the <weather>."), "host-claude-ai", "SKILL.md", "description:", targets=["claude-ai"]),
+    Case("compatibility-for-strict-hosts", sub("SKILL.md", "license: MIT-0\n", "license: MIT-0\ncompatibility: Needs network access.\n"), "host-claude-ai", "SKILL.md", "compatibility:", targets=["claude-ai"]),
+    Case("openclaw-block-as-string", sub("SKILL.md", SKILL_MD[SKILL_MD.index("  openclaw:") : SKILL_MD.index("---\n\n#")], "  openclaw: '{\"homepage\": \"https://example.org/demo\"}'\n"), "frontmatter-schema", "SKILL.md", "  openclaw: '"),
+    Case("generated-skill-card", put("skill-card.md", "# card\n"), "host-clawhub", "skill-card.md", 1, targets=["clawhub"]),
+    Case("lowercase-skill-md", lambda f: f.update({"skill.md": f.pop("SKILL.md")}), "skill-md-name", "skill.md", 1),
+    Case("quoted-value-over-unindented-lines", sub("SKILL.md", DESCRIPTION, 'description: "Fetches weather reports.\nUse it when the user asks for the weather."'), "frontmatter-js-yaml", "SKILL.md", 'description: "'),
+    Case("metadata-as-text", sub("SKILL.md", SKILL_MD[SKILL_MD.index("metadata:") : SKILL_MD.index("---\n\n#")], "metadata: 'version 1'\n"), "frontmatter-type", "SKILL.md", "metadata:"),
+    Case("description-as-a-list", sub("SKILL.md", DESCRIPTION, "description:\n  - Fetches weather.\n  - Use it when asked."), "frontmatter-type", "SKILL.md", "description:"),
+    Case("undefined-alias", sub("SKILL.md", "license: MIT-0\n", "license: *nowhere\n"), "frontmatter-yaml", "SKILL.md", "license: *nowhere"),
+    Case("yaml-tag", sub("SKILL.md", "license: MIT-0\n", "license: !!str MIT-0\n"), "frontmatter-tag", "SKILL.md", "license: !!str"),
+    Case("name-missing", sub("SKILL.md", "name: demo-skill\n", ""), "name-missing", "SKILL.md", 2),
+    Case("link-to-a-sibling-skill", sub("SKILL.md", "references/guide.md", "../other-skill/SKILL.md"), "link-outside", "SKILL.md", "../other-skill"),
+    Case("python-newer-than-the-validator", sub("scripts/run.py", "    print(args.city, bool(key))", '    print(f"{args.__dict__["city"]}", bool(key))'), "python-newer-syntax", "scripts/run.py", "__dict__"),
     Case("invalid-utf8", lambda f: f.update({"SKILL.md": SKILL_MD.encode().replace(b"Run it:", b"Run \xff it:")}), "skill-md-encoding", "SKILL.md", "Run"),
 ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from .check_docs import BASE_ASSIGN, LOOPBACK, documents
+from .check_manifest import frontmatter_env, manifest_env
+from .check_scripts import CREDENTIAL
 from .folder import Folder
 from .secrets_scan import ALLOW, is_placeholder, scan_text
 from .skill import Skill
@@ -17,10 +19,24 @@ PRICE = re.compile(
 PRICE_TABLE = re.compile(r"(?i)\b(?:per|/)\s*(?:1\s?[km]|million|thousand|1,?000(?:,000)?)\s*(?:input |output )?tokens?\b")
 MONEY = re.compile(r"[$€£¥]\s?\d+(?:[.,]\d+)?")
 STREAMING = re.compile(r"(?i)(when to stream|stream\w*\s+(?:whenever|when|for|if)\b|\blong\b[^.\n]{0,80}\bstream|stream[^.\n]{0,80}\blong\b)")
+# A skill that streams from an LLM API: what its code or docs send or read.
+STREAMS_LLM = re.compile(r"""stream\s*=\s*True|["']?stream["']?\s*:\s*true|stream_options|streamGenerateContent|text/event-stream|\.stream\(|messages\.stream""")
 URL_CREDENTIALS = re.compile(r"\bhttps?://[^\s/@:\"'`]+:[^\s/@\"'`]+@[^\s\"'`]+")
 
 
-def scan_keys(folder: Folder, add) -> None:
+def key_variable(skill: Skill | None) -> str:
+    """The env var to point an author to: the one their skill declares for its key, if any."""
+    if skill is not None:
+        primary = skill.openclaw.get("primaryEnv")
+        if isinstance(primary, str) and primary:
+            return primary
+        for name in [*frontmatter_env(skill), *manifest_env(skill)]:
+            if CREDENTIAL.search(name):
+                return name
+    return "API_KEY"
+
+
+def scan_keys(folder: Folder, add, variable: str = "API_KEY") -> None:
     """no-inlined-key and key-in-argv over every text file of ``folder``."""
     for rel in folder.files:
         text = folder.text(rel)
@@ -31,12 +47,12 @@ def scan_keys(folder: Folder, add) -> None:
             where = "in a command, so it lands in argv and shell history" if found.argv else "inlined"
             add(
                 rule, rel, found.line, found.col,
-                f"{found.kind} {found.masked} ({len(found.value)} chars) {where}: use $RUNAPI_TOKEN or a placeholder such as YOUR_RUNAPI_TOKEN, and revoke the key if it was real",
+                f"{found.kind} {found.masked} ({len(found.value)} chars) {where}: read it from ${variable} or write a placeholder such as YOUR_{variable}, and revoke the key if it was real",
             )
 
 
 def check(skill: Skill) -> None:
-    scan_keys(skill.folder, lambda rule, rel, line, col, msg: skill.add(rule, rel, line, msg, col))
+    scan_keys(skill.folder, lambda rule, rel, line, col, msg: skill.add(rule, rel, line, msg, col), key_variable(skill))
     _base_urls(skill)
     for rel in documents(skill):
         text = skill.folder.text(rel)
@@ -51,10 +67,20 @@ def check(skill: Skill) -> None:
             else:
                 table_header = False
             if PRICE.search(line) or (table_header and MONEY.search(line)):
-                skill.add("pricing-copied", rel, number, "prices per token belong on the provider's pricing page: link it (https://runapi.ai/models/kimi.md) instead of copying figures that go stale")
-    streams = "stream" in skill.body.lower() or any("stream" in rel for rel in skill.folder.files if rel.startswith("scripts/"))
-    if skill.skill_md is not None and streams and not STREAMING.search(skill.body):
+                skill.add("pricing-copied", rel, number, "prices per token change: link the provider's pricing page instead of copying figures that go stale")
+    if skill.skill_md is not None and _streams_llm(skill) and not STREAMING.search(skill.body):
         skill.add("streaming-documented", "SKILL.md", skill.body_first_line, "SKILL.md does not say when to stream; add a line such as 'stream answers longer than a few hundred tokens'")
+
+
+def _streams_llm(skill: Skill) -> bool:
+    if STREAMS_LLM.search(skill.body):
+        return True
+    for rel in skill.folder.files:
+        if rel.endswith((".py", ".js", ".ts", ".mjs", ".sh")) and not rel.startswith("tests/"):
+            text = skill.folder.text(rel)
+            if text and "stream" in text and STREAMS_LLM.search(text):
+                return True
+    return False
 
 
 def _base_urls(skill: Skill) -> None:

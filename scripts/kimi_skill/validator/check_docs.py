@@ -11,11 +11,13 @@ import re
 import shlex
 from urllib.parse import unquote, urlsplit
 
+from ..shapes import obj
 from . import markdown, pysource
 from .skill import Skill
 
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "shell-session"}
-INVOKE = re.compile(r"(?:\b(?:python3?|py|uv\s+run)\s+|(?<![\w/.-]))((?:\./)?scripts/[\w./-]+\.py)\b")
+FLAG = re.compile(r"^--?[A-Za-z0-9][A-Za-z0-9_-]*$")
+COMMAND_START = re.compile(r"^\s*(?:\$\s+)?(?:python3?|py|uv\s+run|bash|sh|\./scripts/|\{baseDir\}|\$\{?CLAUDE_PLUGIN_ROOT)")
 BASE_ASSIGN = re.compile(r"""(?:OPENAI_BASE_URL|BASE_URL|base_url|baseURL)\s*[=:]\s*["']?(https?://[^\s"'`,)]+)""")
 URL = re.compile(r"""https?://[^\s"'`<>)\]]+""")
 LOOPBACK = re.compile(r"^https?://(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\w+)?(/|$)")
@@ -41,7 +43,9 @@ def console_scripts(skill: Skill) -> dict[str, str]:
     except tomllib.TOMLDecodeError:
         return {}
     found: dict[str, str] = {}
-    for name, target in (data.get("project", {}).get("scripts") or {}).items():
+    project = obj(data.get("project"))
+    scripts = obj(project.get("scripts"))
+    for name, target in scripts.items():
         module = str(target).split(":", 1)[0].replace(".", "/")
         for prefix in ("", "scripts/", "src/"):
             for candidate in (f"{prefix}{module}.py", f"{prefix}{module}/__init__.py", f"{prefix}{module}/__main__.py"):
@@ -72,30 +76,81 @@ def check(skill: Skill) -> None:
             _code(skill, rel, code, consoles, flags_cache)
 
 
+TEMPLATE = re.compile(r"\{[^}]*\}|\$\{?[A-Za-z_]|<[^>]*>|%7[Bb]|\[\[|\*")
+SKILL_ROOT = re.compile(r"^(?:\{\{?\s*(?:baseDir|base_dir|skillDir|skill_dir|SKILL_DIR|skill_root)\s*\}?\}|\$\{?(?:CLAUDE_PLUGIN_ROOT|SKILL_DIR|SKILL_ROOT|BASE_DIR|baseDir)\}?)/")
+
+
+def _exists(skill: Skill, target: str) -> bool:
+    return skill.folder.has(target) or any(f.startswith(target.rstrip("/") + "/") for f in skill.folder.files)
+
+
 def _link(skill: Skill, rel: str, link: markdown.Link) -> None:
     parts = urlsplit(link.href)
     if parts.scheme or parts.netloc or link.href.startswith("#") or not parts.path:
         return
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
-    if target.startswith("../") or not (skill.folder.has(target) or any(f.startswith(target.rstrip("/") + "/") for f in skill.folder.files)):
-        skill.add("link-broken", rel, link.line, f"link target {link.href} does not exist in the package")
+    path = unquote(parts.path)
+    templated = SKILL_ROOT.match(path) is not None
+    if not templated and TEMPLATE.search(path):
+        return  # a placeholder such as {baseDir}/x or <your-file>, not a real link
+    if path.startswith(("/", "~")) or ":" in path.split("/", 1)[0]:
+        return  # absolute, home-relative, or not a path at all (0:12, C:...)
+    target = posixpath.normpath(posixpath.join("" if templated else posixpath.dirname(rel), SKILL_ROOT.sub("", path)))
+    if target == ".." or target.startswith("../"):
+        skill.add("link-outside", rel, link.line, f"link target {link.href} leaves the skill folder (a sibling skill?); it is not checked and will not ship with the skill")
+    elif not _exists(skill, target) and ("." in path or "/" in path):  # a bare word is a placeholder
+        skill.add("link-broken", rel, link.line, f"link target {link.href} does not exist in the skill")
+
+
+ELLIPSIS = re.compile(r"\.\.\.|…|<[^<>\n]{1,60}>|\{\{|//|/\*|#")
+SHELL_START = re.compile(r"^\s*(\$ |%|!|pip |uv |npm |python3? -m |export |cd |>>>)")
+
+
+def _python_program(text: str) -> str | None:
+    """The block as a program, or None when it is an illustration: a fragment, a notebook cell
+    with magics, a console session, or shell lines in a python fence."""
+    lines = text.split("\n")
+    if any(SHELL_START.match(line) for line in lines) or (lines and lines[0][:1] in (" ", "\t")):
+        return None
+    if re.search(r"<\w[\w -]*>", text):
+        return None  # <placeholder> tokens
+    return text
+
+
+def _json_document(text: str) -> bool:
+    """Worth parsing as one JSON document: not JSON Lines, not elided or commented."""
+    if ELLIPSIS.search(text):
+        return False
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    if len(lines) > 1 and all(line.strip()[:1] in "{[" and line.strip()[-1:] in "}]" for line in lines):
+        return False  # JSON Lines: one document per line
+    return bool(lines)
 
 
 def _code(skill: Skill, rel: str, code: markdown.Code, consoles: dict[str, str], cache: dict[str, set[str] | None]) -> None:
     if code.lang in ("python", "py", "python3"):
+        program = _python_program(code.text)
+        if program is None:
+            return
         try:
-            ast.parse(code.text)
+            ast.parse(program)
         except SyntaxError as exc:
-            skill.add("code-python", rel, code.line + (exc.lineno or 1) - 1, f"python block does not parse: {exc.msg}")
+            if not (exc.msg or "").startswith("f-string"):
+                skill.add("code-python", rel, code.line + (exc.lineno or 1) - 1, f"python block does not parse: {exc.msg} (mark fragments with '...' or use another fence)")
+        except (ValueError, RecursionError):
+            pass
         return
-    if code.lang == "json":
+    if code.lang in ("json", "jsonc", "json5"):
+        if code.lang != "json" or not _json_document(code.text):
+            return
         try:
             json.loads(code.text)
+        except RecursionError:
+            pass
         except ValueError as exc:
             line = getattr(exc, "lineno", 1)
-            skill.add("code-json", rel, code.line + line - 1, f"json block is not valid JSON: {getattr(exc, 'msg', exc)}")
+            skill.add("code-json", rel, code.line + line - 1, f"json block is not valid JSON: {getattr(exc, 'msg', exc)} (use a jsonc fence for commented examples)")
         return
-    if code.lang not in SHELL_LANGS:
+    if code.lang not in SHELL_LANGS or (not code.fenced and not COMMAND_START.match(code.text)):
         return
     for line, text in markdown.lines(code):
         _commands(skill, rel, line, text, consoles, cache)
@@ -123,14 +178,30 @@ def _segments(tokens: list[str]) -> list[list[str]]:
     return segments
 
 
+def _script_path(skill: Skill, token: str) -> str | None:
+    """The skill-relative path of a script a command runs, or None when it is not one of this
+    skill's scripts (another skill's, an absolute path, a placeholder)."""
+    path = SKILL_ROOT.sub("", token)
+    name = skill.fm.get("name")
+    for home in ("~/.claude/skills/", "~/.codex/skills/", "~/.openclaw/skills/", ".claude/skills/", ".agents/skills/", "~/.agents/skills/"):
+        if isinstance(name, str) and path.startswith(f"{home}{name}/"):
+            path = path[len(home) + len(name) + 1 :]
+    path = path.removeprefix("./")
+    if path.startswith(("/", "~", "..")) or TEMPLATE.search(path) or not path.endswith(".py") or not path.startswith("scripts/"):
+        return None
+    return posixpath.normpath(path)
+
+
 def _commands(skill: Skill, rel: str, line: int, text: str, consoles: dict[str, str], cache: dict[str, set[str] | None]) -> None:
     for segment in _segments(_tokens(text)):
         for index, token in enumerate(segment):
             script = None
-            if INVOKE.fullmatch(token) or (token.endswith(".py") and token.removeprefix("./").startswith("scripts/")):
-                script = token.removeprefix("./")
+            if token.endswith(".py") and "scripts/" in token:
+                script = _script_path(skill, token)
+                if script is None:
+                    break
                 if not skill.folder.has(script):
-                    skill.add("command-unknown-script", rel, line, f"documented command runs {token}, which does not exist")
+                    skill.add("command-unknown-script", rel, line, f"documented command runs {token}, which is not in the skill")
                     break
             elif token in consoles:
                 script = consoles[token]
@@ -144,7 +215,7 @@ def _commands(skill: Skill, rel: str, line: int, text: str, consoles: dict[str, 
             for arg in segment[index + 1 :]:
                 if arg == "--":
                     break
-                if not arg.startswith("-") or arg == "-" or _is_number(arg):
+                if not arg.startswith("-") or arg == "-" or _is_number(arg) or not FLAG.match(arg.split("=", 1)[0]):
                     continue
                 flag = arg.split("=", 1)[0]
                 if flag not in known:
@@ -165,7 +236,7 @@ def _curl_payload(skill: Skill, rel: str, line: int, text: str) -> None:
     if "curl" not in tokens:
         return
     for flag, value in itertools.pairwise(tokens):
-        if flag in ("-d", "--data", "--data-raw", "--json", "--data-binary") and value.lstrip()[:1] in ("{", "["):
+        if flag in ("-d", "--data", "--data-raw", "--json", "--data-binary") and value.lstrip()[:1] in ("{", "[") and value.rstrip()[-1:] in ("}", "]") and not re.search(r"\{\{|\$|<\w[^<>]*>", value) and not ELLIPSIS.search(value):
             try:
                 json.loads(value)
             except ValueError as exc:

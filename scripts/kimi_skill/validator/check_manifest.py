@@ -1,4 +1,7 @@
-"""skill.yaml: its own schema, then agreement with SKILL.md, which is what agents actually read."""
+"""skill.yaml: its own schema, then agreement with SKILL.md, which is what agents actually read.
+
+Only a skill.yaml that declares this validator's schema (``$schema:`` with its URL) is checked:
+other projects use the same file name for manifests of their own."""
 
 from __future__ import annotations
 
@@ -15,15 +18,20 @@ def _flat(text: Any) -> str:
     return " ".join(str(text).split()) if text is not None else ""
 
 
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def frontmatter_env(skill: Skill) -> dict[str, tuple[bool, int]]:
-    """Env vars SKILL.md declares: name -> (required, line)."""
+    """Env vars SKILL.md declares: name -> (required, line). Wrongly typed parts are skipped
+    (frontmatter-schema reports them)."""
     block = skill.openclaw
     declared: dict[str, tuple[bool, int]] = {}
-    for index, item in enumerate(block.get("envVars") or []):
+    for index, item in enumerate(as_list(block.get("envVars"))):
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             declared[item["name"]] = (item.get("required") is True, skill.fm_line("metadata", "openclaw", "envVars", index, "name"))
     requires = obj(block.get("requires"))
-    for index, name in enumerate(requires.get("env") or []):
+    for index, name in enumerate(as_list(requires.get("env"))):
         if isinstance(name, str):
             declared[name] = (True, declared.get(name, (True, skill.fm_line("metadata", "openclaw", "requires", "env", index)))[1])
     primary = block.get("primaryEnv")
@@ -34,7 +42,7 @@ def frontmatter_env(skill: Skill) -> dict[str, tuple[bool, int]]:
 
 def manifest_env(skill: Skill) -> dict[str, tuple[bool, int]]:
     declared: dict[str, tuple[bool, int]] = {}
-    for index, item in enumerate(skill.mf.get("env") or []):
+    for index, item in enumerate(as_list(skill.mf.get("env"))):
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             declared[item["name"]] = (item.get("required") is True, skill.manifest.line(("env", index, "name")) if skill.manifest else 1)
     return declared
@@ -42,7 +50,7 @@ def manifest_env(skill: Skill) -> dict[str, tuple[bool, int]]:
 
 def check(skill: Skill) -> None:
     parsed = skill.manifest
-    if parsed is None:
+    if parsed is None or not skill.manifest_is_ours:
         return
     rel = "skill.yaml"
     if parsed.alias_line is not None:
@@ -58,7 +66,7 @@ def check(skill: Skill) -> None:
         skill.add("manifest-schema", rel, parsed.line(path), f"{'.'.join(map(str, path)) or 'skill.yaml'}: {message}")
     _agree(skill, rel)
     _env(skill, rel)
-    for index, script in enumerate(skill.mf.get("scripts") or []):
+    for index, script in enumerate(as_list(skill.mf.get("scripts"))):
         listed = obj(script).get("path")
         if isinstance(listed, str) and not skill.folder.has(listed.removeprefix("./")):
             skill.add("script-missing", rel, parsed.line(("scripts", index, "path")), f"listed script {listed} does not exist")

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,12 +16,19 @@ import tempfile
 
 from ..shapes import obj
 from . import pysource
-from .check_manifest import frontmatter_env, manifest_env
+from .check_manifest import as_list, frontmatter_env, manifest_env
 from .skill import Skill
 
 CREDENTIAL = re.compile(r"(^|_)(API_?KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$")
 KEY_FLAG = re.compile(r"^--?(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth)$")
-ENV_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+# Variables the system, the shell or the agent host sets: reading them needs no declaration.
+SYSTEM_ENV = re.compile(
+    r"^(HOME|PATH|USER|USERNAME|LOGNAME|SHELL|PWD|OLDPWD|LANG|LANGUAGE|TERM|TZ|TMPDIR|TEMP|TMP|HOSTNAME|DISPLAY|EDITOR|VISUAL|"
+    r"PAGER|COLUMNS|LINES|NO_COLOR|FORCE_COLOR|CI|DEBUG|VIRTUAL_ENV|CONDA_PREFIX|APPDATA|LOCALAPPDATA|USERPROFILE|SYSTEMROOT|"
+    r"PROGRAMFILES|COMSPEC|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NODE_EXTRA_CA_CERTS|"
+    r"(HTTPS?|ALL|NO|FTP)_PROXY|(https?|all|no|ftp)_proxy|LC_\w+|XDG_\w+|PYTHON\w*|GITHUB_\w+|RUNNER_\w+|"
+    r"CLAUDE_\w+|CODEX_\w+|OPENCLAW_\w+|GEMINI_CLI_\w*|SKILL_DIR|SKILL_ROOT)$"
+)
 
 
 def declared_env(skill: Skill) -> dict[str, tuple[str, int]]:
@@ -34,8 +43,8 @@ def check(skill: Skill) -> None:
     folder = skill.folder
     reads: dict[str, list[tuple[str, int, int]]] = {}
     for rel in folder.files:
-        # what ships and runs; a package's own tests/ are not loaded by any host
-        if not rel.endswith(".py") or rel.startswith("tests/"):
+        # what ships and runs; a package's own tests are not loaded by any host
+        if not rel.endswith(".py") or rel.startswith(("tests/", "test/")) or "/tests/" in rel:
             continue
         text = folder.text(rel)
         if text is None:
@@ -45,14 +54,7 @@ def check(skill: Skill) -> None:
             continue  # it parses (its bytecode proves it) and holds nothing the checks read
         tree = pysource.parse(folder, rel)
         if tree is None:
-            try:
-                ast.parse(text, filename=rel)
-            except SyntaxError as exc:
-                skill.add("python-syntax", rel, exc.lineno or 1, f"does not parse: {exc.msg}", exc.offset or 1)
-            except (ValueError, RecursionError) as exc:
-                skill.add("python-syntax", rel, 1, f"does not parse: {type(exc).__name__}")
-            continue
-        if not rel.startswith("scripts/"):
+            _syntax(skill, rel, text)
             continue
         found = pysource.facts(folder, rel)
         for read in found.env if found else ():
@@ -68,19 +70,38 @@ def _env(skill: Skill, reads: dict[str, list[tuple[str, int, int]]]) -> None:
     if not declared and not reads:
         return
     for name, places in sorted(reads.items()):
-        if name not in declared:
+        if name not in declared and not SYSTEM_ENV.match(name):
             rel, line, col = places[0]
             skill.add("env-undeclared", rel, line, f"reads {name}, which neither SKILL.md (metadata.openclaw.envVars) nor skill.yaml declares", col)
     for name, (rel, line) in sorted(declared.items()):
         if name not in reads:
             skill.add("env-unused", rel, line, f"{name} is declared but no script reads it")
+    if not skill.targets_openclaw:
+        return  # the OpenClaw injection hint is for skills written for OpenClaw
     block = skill.openclaw
     requires = obj(block.get("requires"))
-    injectable = set(requires.get("env") or []) | {block.get("primaryEnv")}
-    for name in sorted(set(declared) | set(reads)):
+    injectable = {str(n) for n in as_list(requires.get("env"))} | {str(block.get("primaryEnv"))}
+    for name in sorted(set(declared) | {n for n in reads if not SYSTEM_ENV.match(n)}):
         if CREDENTIAL.search(name) and name not in injectable:
             rel, line = declared.get(name) or reads[name][0][:2]
             skill.add("env-not-injectable", rel, line, f"{name} looks like a credential but is neither primaryEnv nor in requires.env, so OpenClaw will not inject it from its config")
+
+
+def _syntax(skill: Skill, rel: str, text: str) -> None:
+    """A parse failure, unless it may be syntax newer than the interpreter running us."""
+    try:
+        ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        line = (text.split("\n")[(exc.lineno or 1) - 1] if exc.lineno else "").strip()
+        newer = sys.version_info < (3, 14) and (
+            (exc.msg or "").startswith("f-string") or re.match(r"^(type\s+\w+.*=|(async\s+)?def\s+\w+\[|class\s+\w+\[)", line) is not None
+        )
+        if newer:
+            skill.add("python-newer-syntax", rel, exc.lineno or 1, f"could not be checked: it may use syntax newer than Python {sys.version_info.major}.{sys.version_info.minor} ({exc.msg})")
+        else:
+            skill.add("python-syntax", rel, exc.lineno or 1, f"does not parse: {exc.msg}", exc.offset or 1)
+    except (ValueError, RecursionError) as exc:
+        skill.add("python-syntax", rel, 1, f"does not parse: {type(exc).__name__}")
 
 
 def _closed_port() -> int:
@@ -89,14 +110,41 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
+@functools.cache
+def _no_network_prefix() -> tuple[str, ...]:
+    """``unshare -rn`` (a private network namespace with only a loopback device) where the
+    platform allows it; elsewhere the scripts get proxies that lead nowhere instead."""
+    if shutil.which("unshare") is None:
+        return ()
+    try:
+        ok = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    return ("unshare", "-rn") if ok else ()
+
+
+def _sandbox_env(scratch: str, port: int) -> dict[str, str]:
+    """A scratch HOME, a minimal PATH, no inherited secrets, proxies to a closed port."""
+    dead = f"http://127.0.0.1:{port}"
+    return {
+        "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"]),
+        "HOME": scratch, "TMPDIR": scratch, "XDG_STATE_HOME": os.path.join(scratch, "state"), "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "PYTHONDONTWRITEBYTECODE": "1", "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead, "http_proxy": dead, "https_proxy": dead,
+    }
+
+
 def run_scripts(skill: Skill, timeout: float = 60) -> None:
-    """Run every listed script with --help, then once with canary env values and no server."""
-    scripts = [s for s in skill.mf.get("scripts") or [] if isinstance(s, dict) and isinstance(s.get("path"), str)]
+    """Run every listed script with --help, then once with canary env values and no server.
+
+    This executes the skill's own code: with a scratch HOME and working folder, a minimal PATH,
+    no inherited environment, and no network where the platform allows (references/validator.md).
+    """
+    scripts = [s for s in as_list(skill.mf.get("scripts")) if isinstance(s, dict) and isinstance(s.get("path"), str)]
     if not scripts:
         scripts = [{"path": rel} for rel in skill.folder.files if rel.startswith("scripts/") and rel.count("/") == 1 and rel.endswith(".py")]
-    codes = {int(k) for k in (skill.mf.get("exit_codes") or {}) if str(k).isdigit()}
+    codes = {int(k) for k in obj(skill.mf.get("exit_codes")) if str(k).isdigit()}
     port = _closed_port()
-    base_env = {k: os.environ[k] for k in ENV_INHERITED if k in os.environ}
+    prefix = list(_no_network_prefix())
     canaries = {}
     for name in declared_env(skill):
         token = f"canary{secrets.token_hex(8)}"
@@ -107,21 +155,21 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
         if not skill.folder.has(rel):
             continue
         full = str((skill.folder.root / rel).resolve())
-        try:
-            helped = subprocess.run([sys.executable, full, "--help"], capture_output=True, text=True, env=base_env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
-        except subprocess.TimeoutExpired:
-            skill.add("script-help", rel, 1, f"--help did not finish within {timeout:g} s")
-            continue
-        if helped.returncode != 0:
-            skill.add("script-help", rel, 1, f"--help exited {helped.returncode}: {_last(helped.stderr)}")
-        args = [str(a) for a in script.get("example_args") or []]
-        env = base_env | canaries
-        try:
-            with tempfile.TemporaryDirectory() as scratch:  # whatever the script writes lands here
-                ran = subprocess.run([sys.executable, full, *args], capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=scratch)
-        except subprocess.TimeoutExpired:
-            skill.add("script-traceback", rel, 1, f"with no server reachable it did not finish within {timeout:g} s")
-            continue
+        with tempfile.TemporaryDirectory() as scratch:  # whatever the script writes lands here
+            base_env = _sandbox_env(scratch, port)
+            try:
+                helped = subprocess.run([*prefix, sys.executable, full, "--help"], capture_output=True, text=True, env=base_env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
+            except subprocess.TimeoutExpired:
+                skill.add("script-help", rel, 1, f"--help did not finish within {timeout:g} s")
+                continue
+            if helped.returncode != 0:
+                skill.add("script-help", rel, 1, f"--help exited {helped.returncode}: {_last(helped.stderr)}")
+            args = [str(a) for a in as_list(script.get("example_args"))]
+            try:
+                ran = subprocess.run([*prefix, sys.executable, full, *args], capture_output=True, text=True, env=base_env | canaries, timeout=timeout, stdin=subprocess.DEVNULL, cwd=scratch)
+            except subprocess.TimeoutExpired:
+                skill.add("script-traceback", rel, 1, f"with no server reachable it did not finish within {timeout:g} s")
+                continue
         output = ran.stdout + ran.stderr
         for name, value in canaries.items():
             token = value.rsplit("/", 1)[-1]

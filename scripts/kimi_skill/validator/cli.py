@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 from ..args import OneLineParser
+from ..untrusted import for_line
 from . import report
-from .hosts import TARGETS
-from .runner import Options, validate
+from .rules import TARGETS
+from .runner import Options, Result, validate
+from .skill import SKILL_FILES
 
 _OWN = Path(__file__).resolve().parents[3]
 # Run from the skill folder (scripts/validate.py) the default is that skill; installed, the cwd.
@@ -29,34 +31,61 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default text)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--run-scripts", action="store_true", help="run each listed script with --help and with canary env values")
-    p.add_argument("--scan", action="store_true", help="only the key rules, on any tree (pre-commit use)")
+    p.add_argument("--scan", action="store_true", help="only the key rules, on any files or trees (pre-commit use)")
+    p.add_argument("--git", action="store_true", help="with --scan: scan the files git tracks in each PATH")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (repeatable; also read from .skill-validate-ignore)")
     p.add_argument("--online", action="store_true", help="reserved: allow network checks (none exist yet)")
-    p.add_argument("--verbose", action="store_true", help="also list findings allowed by 'skill-validate: allow'")
+    p.add_argument("--verbose", action="store_true", help="also list findings allowed by 'skill-validate: allow' and what was not scanned")
     return p
+
+
+def _git_files(root: str) -> list[str]:
+    """The files git tracks under ``root`` (for --scan --git)."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        raise SystemExit(_usage(f"{root} is not a git work tree (--git lists the files git tracks)")) from None
+    return [os.path.join(root, name) for name in listed.decode("utf-8", "surrogateescape").split("\0") if name]
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = args.paths or [DEFAULT_PATH]
+    if args.git:
+        if not args.scan:
+            return _usage("--git goes with --scan: it scans the files git tracks for keys")
+        paths = [f for root in paths for f in _git_files(root) if os.path.isfile(f)]
     for path in paths:
+        if args.scan and os.path.isfile(path):
+            continue
         if not os.path.isdir(path):
-            sys.stderr.write(f"error: {path} is not a folder (pass a skill folder, or a tree with --scan)\n")
-            return 2
-        if not args.scan and not (os.path.isfile(os.path.join(path, "SKILL.md")) or os.path.isfile(os.path.join(path, "skill.md"))):
-            sys.stderr.write(f"error: {path} holds no SKILL.md; pass a skill folder, or use --scan for any tree\n")
-            return 2
+            return _usage(f"{for_line(path)} is not a folder (pass a skill folder, or files and trees with --scan)")
+        if not args.scan and not any(os.path.isfile(os.path.join(path, name)) for name in SKILL_FILES):
+            return _usage(f"{for_line(path)} holds no SKILL.md; pass a skill folder, or use --scan for any tree")
     if not args.target:
-        targets = None  # skill.yaml's distribution.checkout, or every host
+        targets = None  # skill.yaml's distribution.checkout, or the hosts that load folders
     else:
         targets = list(TARGETS) if "all" in args.target else list(dict.fromkeys(args.target))
     options = Options(targets=targets, run_scripts=args.run_scripts, scan_only=args.scan, exclude=args.exclude)
-    try:
-        results = [validate(path, options) for path in paths]
-    except (OSError, RecursionError, MemoryError) as exc:
-        sys.stderr.write(f"error: could not validate: {type(exc).__name__}: {exc}\n")
-        return 2
+    results = []
+    for path in paths:
+        try:
+            results.append(validate(path, options))
+        except Exception as exc:  # one folder's failure must not hide the others' results
+            results.append(Result(path=path, failure=f"{type(exc).__name__}: {for_line(str(exc))[:200]}"))
     out = {"text": lambda: report.text(results, args.verbose), "json": lambda: report.as_json(results), "sarif": lambda: report.as_sarif(results)}[args.format]()
     sys.stdout.write(out)
     total = report.counts(results)
+    for result in results:
+        if result.failure:
+            sys.stderr.write(f"error: the validator failed on {for_line(result.path)} ({result.failure}); the other paths are reported\n")
+    if total["failures"]:
+        return 2
     return 1 if total["errors"] or (args.strict and total["warnings"]) else 0

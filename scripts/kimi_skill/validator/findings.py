@@ -1,8 +1,10 @@
-"""A finding: one rule broken at one place. The level comes from the rule unless overridden."""
+"""A finding: one rule broken at one place. Its level depends on the hosts being targeted: an
+error when a targeted host refuses a skill with it (or the rule is always an error), else the
+rule's own level."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .rules import RULES, Level
 
@@ -14,11 +16,21 @@ class Finding:
     line: int
     message: str
     col: int = 1
-    level_override: Level | None = None
+    hosts: frozenset[str] | None = None  # overrides the rule's hosts for this finding
+    level_resolved: Level | None = field(default=None, compare=False)
+
+    @property
+    def refused_by(self) -> frozenset[str]:
+        return RULES[self.rule].hosts if self.hosts is None else self.hosts
 
     @property
     def level(self) -> Level:
-        return self.level_override or RULES[self.rule].level
+        return self.level_resolved or RULES[self.rule].level
+
+    def resolve(self, targets: frozenset[str]) -> Finding:
+        rule = RULES[self.rule]
+        level: Level = "error" if rule.level == "error" or self.refused_by & targets else rule.level
+        return Finding(self.rule, self.path, self.line, self.message, self.col, self.hosts, level)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule)

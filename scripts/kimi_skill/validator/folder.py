@@ -1,24 +1,28 @@
 """The files of a skill folder (or any tree, for ``--scan``), read once and safely.
 
-Symbolic links are never followed (one that leaves the folder is reported); binary files,
-virtualenvs, caches and VCS folders are skipped; unreadable files become findings, not crashes.
+Symbolic links are never followed (one that leaves the folder is reported); FIFOs, devices and
+sockets are never opened; virtualenvs, caches and VCS folders are skipped; unreadable files become
+findings, not crashes. Everything left out is recorded, so a report can say what it did not scan.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..untrusted import for_line
 from .findings import Finding
 
 SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "node_modules", "__pycache__", ".pytest_cache",
-    ".ruff_cache", ".mypy_cache", ".hypothesis", ".tox", ".nox", "dist", "build", ".eggs", ".idea", ".vscode",
+    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache",
+    ".hypothesis", ".tox", ".nox", "dist", "build", ".eggs", ".idea", ".vscode", ".next", "target", "vendor", ".cache",
 }
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 IGNORE_FILE = ".skill-validate-ignore"
+MAX_IGNORE_BYTES = 64 * 1024
 SNIFF_BYTES = 8192
 
 
@@ -27,36 +31,65 @@ def _skip_dir(name: str) -> bool:
 
 
 @dataclass
+class Skipped:
+    path: str
+    reason: str  # "excluded", "skipped folder", "binary", "too large", "special file"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
 class Folder:
     root: Path
     display: str
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    skip_dirs: bool = True
     _text: dict[str, str | None] = field(default_factory=dict)
     _bytes: dict[str, bytes | None] = field(default_factory=dict)
+    _sizes: dict[str, int] = field(default_factory=dict)
     trees: dict[str, object] = field(default_factory=dict)  # parsed Python, shared by every check
 
-    exclude: list[str] = field(default_factory=list)
-
     @classmethod
-    def load(cls, path: str, exclude: list[str] | None = None) -> Folder:
+    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: bool = True) -> Folder:
         """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``."""
         root = Path(path)
-        folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []))
-        try:
-            lines = (root / IGNORE_FILE).read_text(errors="replace").splitlines()
-        except OSError:
-            lines = []
-        folder.exclude += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []), skip_dirs=skip_dirs)
+        folder.exclude += folder._ignore_file()
+        if root.is_file():
+            folder.root = root.parent
+            folder.display = str(root.parent) if str(root.parent) != "." else "."
+            folder._add_file(root.name, str(root))
+            return folder
         folder._walk()
         return folder
+
+    def _ignore_file(self) -> list[str]:
+        """Patterns from ``.skill-validate-ignore``, read only when it is a small regular file."""
+        path = self.root / IGNORE_FILE
+        try:
+            info = path.lstat()
+        except OSError:
+            return []
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IGNORE_BYTES:
+            self.findings.append(Finding("file-special", self.show(IGNORE_FILE), 1, f"{IGNORE_FILE} is not a small regular file, so it was not read"))
+            return []
+        try:
+            lines = path.read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
     def excluded(self, rel: str) -> bool:
         return any(fnmatch.fnmatch(rel, p) or (rel + "/").startswith(p.rstrip("/") + "/") for p in self.exclude)
 
     def show(self, rel: str) -> str:
-        """The path as the user will recognise it: relative to what they passed in."""
-        return rel if self.display == "." else f"{self.display}/{rel}"
+        """The path as the user will recognise it, escaped so a file name cannot forge a line."""
+        shown = rel if self.display == "." else f"{self.display}/{rel}"
+        return for_line(shown)
 
     def _walk(self) -> None:
         real_root = os.path.realpath(self.root)
@@ -65,60 +98,86 @@ class Folder:
             kept = []
             for name in sorted(dirs):
                 full = os.path.join(current, name)
-                if self.excluded(name if rel_dir == "." else f"{rel_dir}/{name}"):
-                    continue
-                if os.path.islink(full):
-                    self._check_link(full, rel_dir, name, real_root)
-                elif not _skip_dir(name):
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if self.excluded(rel):
+                    self.skipped.append(Skipped(rel + "/", "excluded"))
+                elif os.path.islink(full):
+                    self._check_link(full, rel, real_root)
+                elif self.skip_dirs and _skip_dir(name):
+                    self.skipped.append(Skipped(rel + "/", "skipped folder"))
+                else:
                     kept.append(name)
             dirs[:] = kept
             for name in sorted(names):
-                full = os.path.join(current, name)
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
                 if self.excluded(rel):
+                    self.skipped.append(Skipped(rel, "excluded"))
                     continue
-                if os.path.islink(full):
-                    self._check_link(full, rel_dir, name, real_root)
-                elif os.path.isfile(full):
-                    self.files.append(rel)
+                self._add_file(rel, os.path.join(current, name), real_root)
+
+    def _add_file(self, rel: str, full: str, real_root: str | None = None) -> None:
+        if any(ord(c) < 0x20 or c == "\\" or ord(c) == 0x7F for c in rel):
+            self.findings.append(Finding("file-special", self.show(rel), 1, "the file name holds a backslash or a control character, which archives and hosts mishandle; rename it"))
+            self.skipped.append(Skipped(rel, "special file"))
+            return
+        try:
+            info = os.lstat(full)
+        except OSError as exc:
+            self.findings.append(Finding("file-unreadable", self.show(rel), 1, f"cannot read: {exc.strerror or exc}"))
+            return
+        if stat.S_ISLNK(info.st_mode):
+            if real_root is not None:
+                self._check_link(full, rel, real_root)
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self.findings.append(Finding("file-special", self.show(rel), 1, "a FIFO, device or socket: it is not read, and it cannot ship in a skill"))
+            self.skipped.append(Skipped(rel, "special file"))
+            return
+        self.files.append(rel)
+        self._sizes[rel] = info.st_size
 
     def _walk_error(self, error: OSError) -> None:
         rel = os.path.relpath(error.filename, self.root) if error.filename else "."
         self.findings.append(Finding("file-unreadable", self.show(rel), 1, f"cannot list this folder: {error.strerror}"))
 
-    def _check_link(self, full: str, rel_dir: str, name: str, real_root: str) -> None:
+    def _check_link(self, full: str, rel: str, real_root: str) -> None:
         target = os.path.realpath(full)
-        rel = name if rel_dir == "." else f"{rel_dir}/{name}"
         if os.path.commonpath([real_root, target]) != real_root:
-            self.findings.append(
-                Finding("symlink-escape", self.show(rel), 1, f"symbolic link to {os.readlink(full)} leaves the skill folder; it is not followed")
-            )
+            self.findings.append(Finding("symlink-escape", self.show(rel), 1, f"symbolic link to {for_line(os.readlink(full))} leaves the skill folder; it is not followed"))
+        self.skipped.append(Skipped(rel, "symbolic link"))
+
+    def size(self, rel: str) -> int:
+        return self._sizes.get(rel, 0)
 
     def raw(self, rel: str) -> bytes | None:
         """The file's bytes, or None when it is unreadable or too large (each reported once)."""
         if rel not in self._bytes:
             data: bytes | None = None
             full = self.root / rel
-            try:
-                size = full.stat().st_size
-                if size > MAX_TEXT_BYTES:
-                    self.findings.append(Finding("file-too-large", self.show(rel), 1, f"{size} bytes; only files up to {MAX_TEXT_BYTES} bytes are checked"))
-                else:
-                    data = full.read_bytes()
-            except OSError as exc:
-                self.findings.append(Finding("file-unreadable", self.show(rel), 1, f"cannot read: {exc.strerror or exc}"))
+            size = self._sizes.get(rel, 0)
+            if size > MAX_TEXT_BYTES:
+                self.findings.append(Finding("file-too-large", self.show(rel), 1, f"{size} bytes; only files up to {MAX_TEXT_BYTES} bytes are checked"))
+                self.skipped.append(Skipped(rel, "too large"))
+            else:
+                try:
+                    with open(full, "rb") as handle:
+                        data = handle.read(MAX_TEXT_BYTES + 1)
+                except OSError as exc:
+                    self.findings.append(Finding("file-unreadable", self.show(rel), 1, f"cannot read: {exc.strerror or exc}"))
             self._bytes[rel] = data
         return self._bytes[rel]
 
     def text(self, rel: str) -> str | None:
-        """Decoded text (invalid UTF-8 replaced), or None for binary, unreadable or missing files."""
+        """Decoded text, or None for binary, unreadable or missing files."""
         if rel not in self._text:
-            data = self.raw(rel) if rel in self.files else None
-            if data is None or b"\0" in data[:SNIFF_BYTES]:
-                self._text[rel] = None
-            else:
-                self._text[rel] = data.decode("utf-8", errors="replace")
+            from .textfile import decode
+
+            data = self.raw(rel) if rel in self._sizes else None
+            text = decode(data) if data is not None else None
+            if data is not None and text is None:
+                self.skipped.append(Skipped(rel, "binary"))
+            self._text[rel] = text
         return self._text[rel]
 
     def has(self, rel: str) -> bool:
-        return rel in self.files
+        return rel in self._sizes

@@ -1,8 +1,10 @@
-"""Each host's own acceptance rules, and the pass/fail matrix that ends a report.
+"""What only one host checks, and the pass/fail matrix that ends a report.
 
-Facts per host (claude.ai and Codex take 5 top-level keys, skills-ref 6; OpenClaw reads only a
-mapping under metadata.openclaw; ClawHub refuses plugin folders and files over 10 MB...) come
-from the hosts' validators and loaders; references/validator.md cites them.
+Most host differences are properties of the generic rules (each finding names the hosts that
+refuse it, see rules.py); this module adds the checks that exist for one host only: claude.ai's
+upload limits, ClawHub's publishing rules, OpenClaw's metadata block, and Codex's and Claude
+Code's quieter treatments. Facts come from the hosts' loaders and validators, run offline on the
+cases in tests/corpus/host_cases.py; references/validator.md cites them.
 """
 
 from __future__ import annotations
@@ -11,80 +13,62 @@ import re
 
 from ..shapes import obj
 from .check_frontmatter import BELONGS, SPEC_KEYS
+from .check_manifest import as_list
 from .findings import Finding
+from .rules import TARGETS
 from .skill import Skill
 
-TARGETS = ("agentskills", "claude-code", "claude-ai", "codex", "openclaw", "clawhub")
-FATAL_EVERYWHERE = {"frontmatter-missing", "frontmatter-unclosed", "frontmatter-yaml", "frontmatter-not-mapping", "frontmatter-alias", "description-length", "skill-md-encoding"}
-ALSO_FATAL = {
-    "agentskills": {"frontmatter-flow-style", "name-format", "name-folder-mismatch", "frontmatter-duplicate-key"},
-    "claude-code": set(),
-    "claude-ai": {"frontmatter-flow-style", "name-format", "frontmatter-duplicate-key"},
-    "codex": {"frontmatter-flow-style", "name-format"},
-    "openclaw": {"frontmatter-duplicate-key"},
-    "clawhub": {"frontmatter-duplicate-key"},
-}
 FIVE_KEYS = SPEC_KEYS - {"compatibility"}
 SEMVER = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,94}[a-z0-9]$")
+__all__ = ["TARGETS", "check", "verdicts"]
 
 
-def check(skill: Skill, targets: list[str]) -> dict[str, list[Finding]]:
-    """Add each target's findings to the skill; return the blocking findings per target."""
-    before = list(skill.findings)
-    per_target: dict[str, list[Finding]] = {}
+def check(skill: Skill, targets: list[str]) -> None:
+    """Add the host-only findings of each target."""
+    if skill.frontmatter is None or not isinstance(skill.frontmatter.data, dict):
+        return
     for target in targets:
-        start = len(skill.findings)
-        if skill.frontmatter is not None and isinstance(skill.frontmatter.data, dict):
-            RULES[target](skill)
-        own = [f for f in skill.findings[start:] if f.level == "error"]
-        base = [f for f in before if f.rule in FATAL_EVERYWHERE | ALSO_FATAL[target]]
-        per_target[target] = base + own
-    return per_target
+        CHECKS[target](skill)
+
+
+def verdicts(findings: list[Finding], targets: list[str]) -> dict[str, list[Finding]]:
+    """The findings that make each target refuse the skill (empty: it passes)."""
+    return {target: [f for f in findings if target in f.refused_by] for target in targets}
 
 
 def _add(skill: Skill, target: str, line: int, message: str, rel: str | None = None) -> None:
     skill.add(f"host-{target}", rel or skill.md, line, f"{target}: {message}")
 
 
+def _warn(skill: Skill, line: int, message: str) -> None:
+    """What a host loads but does not do as written: a warning, never a refusal."""
+    skill.add("frontmatter-schema", skill.md, line, message)
+
+
 def _note(skill: Skill, line: int, message: str) -> None:
     skill.add("host-note", skill.md, line, message)
 
 
-def _keys(skill: Skill, target: str, allowed: set[str]) -> None:
-    for key in skill.fm:
-        if key not in allowed:
-            where = BELONGS.get(str(key))
-            hint = f"; move it to {where}" if where else ""
-            _add(skill, target, skill.fm_line(key), f"rejects top-level key {key!r} (allowed: {', '.join(sorted(allowed))}){hint}")
-
-
 def _agentskills(skill: Skill) -> None:
-    _keys(skill, "agentskills", SPEC_KEYS)
-    if isinstance(skill.fm.get("metadata"), (str, list)):
-        _add(skill, "agentskills", skill.fm_line("metadata"), "metadata must be a mapping")
+    pass  # skills-ref's rules are all properties of the generic rules
 
 
 def _claude_code(skill: Skill) -> None:
     description = skill.fm.get("description")
     if isinstance(description, str) and len(description) > 1536:
         _note(skill, skill.fm_line("description"), f"claude-code truncates descriptions over 1536 characters in its skill listing ({len(description)})")
-    if "metadata" in skill.fm and not isinstance(skill.fm.get("metadata"), dict):
-        _note(skill, skill.fm_line("metadata"), "claude-code warns when metadata is not a mapping")
-
-
-def _strict_upload(skill: Skill, target: str) -> None:
-    _keys(skill, target, FIVE_KEYS)
-    name, description = skill.fm.get("name"), skill.fm.get("description")
-    if isinstance(description, str) and ("<" in description or ">" in description):
-        _add(skill, target, skill.fm_line("description"), "rejects '<' or '>' in the description (read as XML tags)")
-    if isinstance(name, str) and ("<" in name or ">" in name):
-        _add(skill, target, skill.fm_line("name"), "rejects '<' or '>' in the name")
 
 
 def _claude_ai(skill: Skill) -> None:
-    _strict_upload(skill, "claude-ai")
-    name = skill.fm.get("name")
+    for key in skill.fm:
+        if key not in FIVE_KEYS:
+            where = BELONGS.get(str(key))
+            hint = f"; move it to {where}" if where else ""
+            _add(skill, "claude-ai", skill.fm_line(key), f"an upload refuses top-level key {str(key)!r} (allowed: {', '.join(sorted(FIVE_KEYS))}){hint}")
+    name, description = skill.fm.get("name"), skill.fm.get("description")
+    if isinstance(description, str) and ("<" in description or ">" in description):
+        _add(skill, "claude-ai", skill.fm_line("description"), "an upload refuses '<' or '>' in the description (read as XML tags)")
     if isinstance(name, str) and any(word in name.lower() for word in ("claude", "anthropic")):
         _add(skill, "claude-ai", skill.fm_line("name"), f"name {name!r} contains a reserved word (claude, anthropic)")
     shipped = [f for f in skill.folder.files if not f.startswith(("tests/", ".git", ".ci/"))]
@@ -95,11 +79,8 @@ def _claude_ai(skill: Skill) -> None:
 
 
 def _codex(skill: Skill) -> None:
-    _strict_upload(skill, "codex")
-    metadata = skill.fm.get("metadata")
-    short = metadata.get("short-description") if isinstance(metadata, dict) else None
-    if isinstance(short, str) and len(short) > 500:
-        _add(skill, "codex", skill.fm_line("metadata", "short-description"), f"metadata.short-description is {len(short)} characters; the limit is 500")
+    if skill.fm.get("disable-model-invocation") is True:
+        _note(skill, skill.fm_line("disable-model-invocation"), "codex loads the skill but leaves it out of the model's skill list (disable-model-invocation: true)")
 
 
 def _openclaw(skill: Skill) -> None:
@@ -107,23 +88,21 @@ def _openclaw(skill: Skill) -> None:
     if isinstance(metadata, dict):
         block = metadata.get("openclaw")
         if block is not None and not isinstance(block, dict):
-            _add(skill, "openclaw", skill.fm_line("metadata", "openclaw"), "metadata.openclaw must be a mapping; as a string it is ignored with its requires and primaryEnv")
+            _warn(skill, skill.fm_line("metadata", "openclaw"), "metadata.openclaw must be a mapping; OpenClaw loads the skill but ignores the block, with its requires and primaryEnv")
         legacy = metadata.get("clawdbot")
         if isinstance(block, dict) and isinstance(legacy, dict) and legacy != block:
-            _add(skill, "openclaw", skill.fm_line("metadata", "clawdbot"), "metadata.openclaw and metadata.clawdbot differ: OpenClaw reads one, ClawHub the other")
-    elif isinstance(metadata, str):
-        _note(skill, skill.fm_line("metadata"), "openclaw reads metadata given as a JSON string, but every strict host rejects it; use nested block YAML")
-    for key in ("homepage", "always", "user-invocable", "disable-model-invocation"):
+            _warn(skill, skill.fm_line("metadata", "clawdbot"), "metadata.openclaw and metadata.clawdbot differ: OpenClaw reads one, ClawHub the other")
+    for key in ("homepage", "always", "user-invocable"):
         if key in skill.fm:
-            _note(skill, skill.fm_line(key), f"openclaw reads top-level {key!r}, but strict hosts reject it; move it under metadata.openclaw")
+            _note(skill, skill.fm_line(key), f"openclaw reads top-level {key!r}, but skills-ref refuses it; move it under metadata.openclaw")
     block = skill.openclaw
     if "always" in block and not isinstance(block["always"], bool):
-        _add(skill, "openclaw", skill.fm_line("metadata", "openclaw", "always"), "always must be true or false; a string is silently ignored")
+        _warn(skill, skill.fm_line("metadata", "openclaw", "always"), "metadata.openclaw.always must be true or false; OpenClaw silently ignores anything else")
     primary = block.get("primaryEnv")
     requires = obj(block.get("requires"))
-    names = set(requires.get("env") or []) | {v.get("name") for v in block.get("envVars") or [] if isinstance(v, dict)}
-    if isinstance(primary, str) and primary not in names:
-        _add(skill, "openclaw", skill.fm_line("metadata", "openclaw", "primaryEnv"), f"primaryEnv {primary} is not declared in requires.env or envVars")
+    declared = {str(n) for n in as_list(requires.get("env"))} | {str(v.get("name")) for v in as_list(block.get("envVars")) if isinstance(v, dict)}
+    if isinstance(primary, str) and primary not in declared:
+        _note(skill, skill.fm_line("metadata", "openclaw", "primaryEnv"), f"openclaw: primaryEnv {primary} is not declared in requires.env or envVars")
 
 
 def _clawhub(skill: Skill) -> None:
@@ -137,10 +116,7 @@ def _clawhub(skill: Skill) -> None:
         _add(skill, "clawhub", 1, "skill-card.md is generated by ClawHub and cannot be published", "skill-card.md")
     total = 0
     for rel in skill.folder.files:
-        try:
-            size = (skill.folder.root / rel).stat().st_size
-        except OSError:
-            continue
+        size = skill.folder.size(rel)
         total += size
         if size > 10 * 1024 * 1024:
             _add(skill, "clawhub", 1, f"file is {size} bytes; the limit is 10 MB", rel)
@@ -154,7 +130,7 @@ def _clawhub(skill: Skill) -> None:
         _note(skill, skill.fm_line("license"), f"clawhub publishes every skill as MIT-0; license {license_!r} applies only outside ClawHub")
 
 
-RULES = {
+CHECKS = {
     "agentskills": _agentskills,
     "claude-code": _claude_code,
     "claude-ai": _claude_ai,

@@ -24,16 +24,32 @@ def _is_environ(node: ast.AST, aliases: set[str]) -> bool:
     return isinstance(node, ast.Name) and (node.id == "environ" or node.id in aliases)
 
 
-def _mentions_environ(node: ast.AST) -> bool:
-    return any(_is_environ(n, set()) for n in ast.walk(node))
+def _environ_copy(node: ast.AST) -> bool:
+    """``os.environ``, ``os.environ.copy()``, ``dict(os.environ)`` or ``{**os.environ}``: a name
+    bound to one of these reads the environment; a dict merely built from a read does not."""
+    if _is_environ(node, set()):
+        return True
+    if isinstance(node, ast.IfExp):  # env = os.environ if environ is None else environ
+        return _environ_copy(node.body) or _environ_copy(node.orelse)
+    if isinstance(node, ast.BoolOp):  # env = environ or os.environ
+        return any(_environ_copy(value) for value in node.values)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "copy" and _is_environ(func.value, set()) and not node.args:
+            return True
+        if isinstance(func, ast.Name) and func.id == "dict" and len(node.args) == 1 and _is_environ(node.args[0], set()):
+            return True
+    if isinstance(node, ast.Dict):
+        return any(key is None and _is_environ(value, set()) for key, value in zip(node.keys, node.values, strict=True))
+    return False
 
 
 def _env_key(node: ast.AST, aliases: set[str]) -> ast.AST | None:
-    if isinstance(node, ast.Subscript) and _is_environ(node.value, aliases):
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value, aliases):
         return node.slice
     if isinstance(node, ast.Call) and node.args:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault") and _is_environ(func.value, aliases):
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault") and (_is_environ(func.value, aliases) or _environ_copy(func.value)):
             return node.args[0]
         if (isinstance(func, ast.Attribute) and func.attr == "getenv") or (isinstance(func, ast.Name) and func.id == "getenv"):
             return node.args[0]
@@ -45,6 +61,25 @@ class _Scan:
     env: list[EnvRead]
     flags: list[Flag]
     import_nodes: list[ast.Import | ast.ImportFrom]
+    argparse: bool  # builds an argparse parser
+    opaque: bool  # also reads its arguments some other way: flags cannot be judged
+
+
+OPAQUE_MODULES = {"click", "typer", "fire", "docopt", "getopt", "optparse", "absl", "plac", "cyclopts", "tyro"}
+
+
+def _opaque(node: ast.AST) -> bool:
+    """Argument handling we cannot read whole: sys.argv, click/typer and friends, pass-through."""
+    if isinstance(node, ast.Attribute) and node.attr == "argv" and isinstance(node.value, ast.Name) and node.value.id == "sys":
+        return True
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+        return any(name.split(".")[0] in OPAQUE_MODULES for name in names)
+    if isinstance(node, ast.Attribute) and node.attr in ("parse_known_args", "REMAINDER", "parse_intermixed_args"):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+        return bool(node.args) and not all(isinstance(a, ast.Constant) for a in node.args)
+    return False
 
 
 def _scan(tree: ast.AST) -> _Scan:
@@ -53,12 +88,16 @@ def _scan(tree: ast.AST) -> _Scan:
     candidates: list[ast.AST] = []
     flags: list[Flag] = []
     imports: list[ast.Import | ast.ImportFrom] = []
+    argparse = opaque = False
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and _mentions_environ(node.value):
+        if not opaque and _opaque(node):
+            opaque = True
+        if isinstance(node, ast.Assign) and _environ_copy(node.value):
             aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
         elif isinstance(node, (ast.Subscript, ast.Call)):
             candidates.append(node)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                argparse = True
                 for arg in node.args:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("-"):
                         flags.append(Flag(arg.value, node.lineno))
@@ -69,7 +108,7 @@ def _scan(tree: ast.AST) -> _Scan:
         key = _env_key(node, aliases)
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             env.append(EnvRead(key.value, node.lineno, node.col_offset + 1))  # type: ignore[attr-defined]
-    return _Scan(env, flags, imports)
+    return _Scan(env, flags, imports, argparse, opaque)
 
 
 @dataclass(frozen=True)
@@ -125,6 +164,8 @@ class Facts:
     env: tuple[EnvRead, ...]
     flags: tuple[Flag, ...]
     imports: tuple[str, ...]
+    argparse: bool = False
+    opaque: bool = False
 
 
 def facts(folder: Folder, rel: str) -> Facts | None:
@@ -136,7 +177,7 @@ def facts(folder: Folder, rel: str) -> Facts | None:
             folder.trees[key] = None
         else:
             scan = _scan(tree)
-            folder.trees[key] = Facts(tuple(scan.env), tuple(scan.flags), tuple(local_imports(folder, rel, scan.import_nodes)))
+            folder.trees[key] = Facts(tuple(scan.env), tuple(scan.flags), tuple(local_imports(folder, rel, scan.import_nodes)), scan.argparse, scan.opaque)
     return folder.trees[key]  # type: ignore[return-value]
 
 
@@ -164,20 +205,24 @@ def compiled_before(folder: Folder, rel: str) -> bool:
 
 
 def flags_of_script(folder: Folder, rel: str, limit: int = 60) -> set[str] | None:
-    """Every flag defined by the script, or by local modules it imports that define flags
-    themselves (thin entry scripts import the module holding the parser); None when the
-    script cannot be read."""
+    """Every flag the script accepts, or None when its argument handling is not known whole:
+    it must build an argparse parser (itself or in local modules it imports) and read its
+    arguments in no other way (sys.argv, click, typer, parse_known_args, pass-through)."""
     if facts(folder, rel) is None:
         return None
     flags = {"-h", "--help"}
     seen, queue = {rel}, [rel]
+    parser = False
     while queue and len(seen) <= limit:
         found = facts(folder, queue.pop())
         if found is None:
             continue
+        if found.opaque:
+            return None
+        parser = parser or found.argparse
         flags.update(f.name for f in found.flags)
         for dep in found.imports:
-            if dep not in seen and "add_argument" in (folder.text(dep) or ""):
+            if dep not in seen:
                 seen.add(dep)
                 queue.append(dep)
-    return flags
+    return flags if parser else None

@@ -1,9 +1,12 @@
 """The three output formats: text for people, JSON for programs, SARIF for code scanning.
 
-JSON schema (version 1): ``{"version": 1, "tool": {"name", "version"}, "results": [{"path",
-"files", "findings": [{"rule", "level", "path", "line", "col", "message"}], "suppressed": [...],
-"hosts": {target: {"ok": bool, "errors": int}}, "bundled": [target]}], "summary": {"errors", "warnings", "notes",
-"suppressed"}}``.
+JSON schema (version 2): ``{"version": 2, "tool": {"name", "version"}, "results": [{"path",
+"files", "findings": [{"rule", "level", "path", "line", "col", "message", "hosts"}], "suppressed":
+[...], "skipped": [{"path", "reason"}], "hosts": {target: {"ok": bool, "errors": int}}, "bundled":
+[target], "failure": str | null}], "summary": {"errors", "warnings", "notes", "suppressed",
+"skipped", "failures"}}``. Every exclusion (an inline ``skill-validate: allow``, a
+``.skill-validate-ignore`` pattern, a skipped folder or binary file) is counted and listed, so the
+skill under test cannot silence the scan unseen.
 """
 
 from __future__ import annotations
@@ -13,53 +16,58 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import __version__
+from ..untrusted import for_line
 from .findings import Finding
 from .rules import RULES
 from .runner import Result
 
 TOOL = "kimi-skill-validate"
-DOCS = "https://runapi.ai/models/kimi.md"
 
 
 def counts(results: Iterable[Result]) -> dict[str, int]:
-    total = {"errors": 0, "warnings": 0, "notes": 0, "suppressed": 0}
+    total = {"errors": 0, "warnings": 0, "notes": 0, "suppressed": 0, "skipped": 0, "failures": 0}
     for result in results:
         for finding in result.findings:
             total[{"error": "errors", "warning": "warnings", "note": "notes"}[finding.level]] += 1
         total["suppressed"] += len(result.suppressed)
+        total["skipped"] += len(result.skipped)
+        total["failures"] += result.failure is not None
     return total
 
 
 def text(results: list[Result], verbose: bool) -> str:
     lines = []
     for result in results:
-        lines += [f"{f.path}:{f.line}:{f.col}: {f.level.upper()} {f.rule} {f.message}" for f in result.findings]
+        if result.failure:
+            lines.append(f"{for_line(result.path)}: the validator failed here: {result.failure}")
+        lines += [f"{f.path}:{f.line}:{f.col}: {f.level.upper()} {f.rule} {for_line(f.message)}" for f in result.findings]
         if verbose:
-            lines += [f"{f.path}:{f.line}:{f.col}: allowed {f.rule} (skill-validate: allow) {f.message}" for f in result.suppressed]
+            lines += [f"{f.path}:{f.line}:{f.col}: allowed {f.rule} (skill-validate: allow) {for_line(f.message)}" for f in result.suppressed]
+            lines += [f"{for_line(s.path)}: not scanned ({s.reason})" for s in result.skipped]
         if result.hosts:
-            width = max(map(len, result.hosts))
-            width = max(width, *map(len, result.bundled)) if result.bundled else width
+            width = max(map(len, [*result.hosts, *result.bundled]))
             for target, blocking in result.hosts.items():
-                verdict = "pass" if not blocking else f"FAIL ({len(blocking)}): {blocking[0].message}"
+                verdict = "pass" if not blocking else f"FAIL ({len(blocking)}): {for_line(blocking[0].message)}"
                 lines.append(f"host {target:<{width}}  {verdict}")
             for target in result.bundled:
                 lines.append(f"host {target:<{width}}  served by the built bundle (skill.yaml distribution.bundle); not checked here")
     total = counts(results)
     files = sum(r.files for r in results)
+    left_out = f", {total['suppressed']} allowed by skill-validate: allow, {total['skipped']} files or folders not scanned"
     lines.append(
-        f"{total['errors']} errors, {total['warnings']} warnings, {total['notes']} notes"
-        f" ({total['suppressed']} allowed) in {files} files of {len(results)} path{'s' if len(results) != 1 else ''}"
+        f"{total['errors']} errors, {total['warnings']} warnings, {total['notes']} notes{left_out}"
+        f" ({files} files in {len(results)} path{'s' if len(results) != 1 else ''}; --verbose lists what was left out)"
     )
     return "\n".join(lines) + "\n"
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {"rule": f.rule, "level": f.level, "path": f.path, "line": f.line, "col": f.col, "message": f.message}
+    return {"rule": f.rule, "level": f.level, "path": f.path, "line": f.line, "col": f.col, "message": f.message, "hosts": sorted(f.refused_by)}
 
 
 def as_json(results: list[Result]) -> str:
     doc = {
-        "version": 1,
+        "version": 2,
         "tool": {"name": TOOL, "version": __version__},
         "results": [
             {
@@ -67,8 +75,10 @@ def as_json(results: list[Result]) -> str:
                 "files": r.files,
                 "findings": [_finding(f) for f in r.findings],
                 "suppressed": [_finding(f) for f in r.suppressed],
+                "skipped": [s.as_dict() for s in r.skipped],
                 "hosts": {t: {"ok": not b, "errors": len(b)} for t, b in r.hosts.items()},
                 "bundled": r.bundled,
+                "failure": r.failure,
             }
             for r in results
         ],
@@ -77,32 +87,45 @@ def as_json(results: list[Result]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def _location(path: str, line: int = 1, col: int = 1) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": path.lstrip("./") or path}, "region": {"startLine": line, "startColumn": col}}}
+
+
 def as_sarif(results: list[Result]) -> str:
-    used = sorted({f.rule for r in results for f in r.findings})
+    used = sorted({f.rule for r in results for f in [*r.findings, *r.suppressed]})
+
+    def sarif(f: Finding, suppressed: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "ruleId": f.rule, "ruleIndex": used.index(f.rule), "level": f.level,
+            "message": {"text": f.message}, "locations": [_location(f.path, f.line, f.col)],
+        }
+        if suppressed:
+            out["suppressions"] = [{"kind": "inSource", "justification": "skill-validate: allow"}]
+        return out
+
     run = {
         "tool": {
             "driver": {
                 "name": TOOL,
                 "version": __version__,
-                "informationUri": DOCS,
                 "rules": [
                     {"id": rid, "shortDescription": {"text": RULES[rid].summary}, "defaultConfiguration": {"level": RULES[rid].level}}
                     for rid in used
                 ],
             }
         },
-        "results": [
+        "results": [sarif(f, False) for r in results for f in r.findings] + [sarif(f, True) for r in results for f in r.suppressed],
+        "invocations": [
             {
-                "ruleId": f.rule,
-                "ruleIndex": used.index(f.rule),
-                "level": f.level,
-                "message": {"text": f.message},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": f.path.lstrip("./") or f.path}, "region": {"startLine": f.line, "startColumn": f.col}}}
+                "executionSuccessful": all(r.failure is None for r in results),
+                "toolExecutionNotifications": [
+                    {"level": "note", "message": {"text": f"not scanned ({s.reason})"}, "locations": [_location(s.path)]}
+                    for r in results for s in r.skipped
+                ] + [
+                    {"level": "error", "message": {"text": f"the validator failed: {r.failure}"}, "locations": [_location(r.path)]}
+                    for r in results if r.failure
                 ],
             }
-            for r in results
-            for f in r.findings
         ],
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}

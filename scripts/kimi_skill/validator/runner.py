@@ -1,4 +1,10 @@
-"""Run every check on one path and collect the findings, suppressions and host matrix."""
+"""Run every check on one path and collect the findings, what was left out, and the host matrix.
+
+The targets decide the levels: a finding is an error when the rule always is one or when a
+targeted host refuses it, so exit codes and the host matrix always agree. Without ``--target``,
+the targets are skill.yaml's ``distribution.checkout`` when this validator's schema is declared,
+else the four hosts that load a skill folder as it is (skills-ref, Claude Code, Codex, OpenClaw).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,15 @@ from dataclasses import dataclass, field
 
 from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_scripts, hosts
 from .findings import Finding
-from .folder import Folder
+from .folder import Folder, Skipped
+from .rules import LOADERS, TARGETS
 from .secrets_scan import ALLOW
 from .skill import load
 
 
 @dataclass
 class Options:
-    targets: list[str] | None = None  # None: skill.yaml's distribution.checkout, else every host
+    targets: list[str] | None = None  # None: skill.yaml's distribution.checkout, else the loaders
     run_scripts: bool = False
     scan_only: bool = False
     exclude: list[str] = field(default_factory=list)
@@ -25,38 +32,47 @@ class Result:
     path: str
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     hosts: dict[str, list[Finding]] = field(default_factory=dict)
     bundled: list[str] = field(default_factory=list)  # hosts skill.yaml serves with the bundle
     files: int = 0
+    failure: str | None = None  # the validator itself failed on this path
 
 
-def _installed(path: str) -> str:
-    """A folder inside a ``skills/`` directory is installed under its name; a checkout is not."""
-    parent = os.path.basename(os.path.dirname(os.path.realpath(path)))
-    return "skill-folder" if parent == "skills" else "checkout"
+def _checkout(path: str) -> bool:
+    """A repository root may have any folder name (CI clones anywhere); a skill folder inside
+    a repository, or an installed one, is named after its skill by every host."""
+    return os.path.exists(os.path.join(path, ".git")) and os.path.basename(os.path.dirname(os.path.realpath(path))) != "skills"
 
 
 def validate(path: str, options: Options) -> Result:
-    folder = Folder.load(path, options.exclude)
     result = Result(path=path)
     if options.scan_only:
+        folder = Folder.load(path, options.exclude)
         found: list[Finding] = []
         check_agent_rules.scan_keys(folder, lambda rule, rel, line, col, msg: found.append(Finding(rule, folder.show(rel), line, msg, col)))
-        result.findings = found + folder.findings
+        findings = found + folder.findings
+        targets: frozenset[str] = frozenset()
     else:
-        skill = load(folder, _installed(path))
+        folder = Folder.load(path, options.exclude)
+        skill = load(folder, installed=not _checkout(path))
         for module in (check_frontmatter, check_manifest, check_scripts, check_docs, check_agent_rules):
             module.check(skill)
         if options.run_scripts:
             check_scripts.run_scripts(skill)
-        targets = options.targets
-        if targets is None:
-            targets, result.bundled = _distribution(skill.mf)
-        result.hosts = hosts.check(skill, targets)
-        result.findings = skill.findings + folder.findings
+        chosen = options.targets
+        if chosen is None:
+            chosen, result.bundled = _distribution(skill.mf)
+        hosts.check(skill, chosen)
+        findings = skill.findings + folder.findings
+        targets = frozenset(chosen)
     result.files = len(folder.files)
-    _suppress(folder, result)
+    result.skipped = folder.skipped
+    resolved = [f.resolve(targets) for f in findings]
+    result.findings, result.suppressed = _suppress(folder, resolved)
     result.findings.sort(key=Finding.sort_key)
+    if not options.scan_only:
+        result.hosts = hosts.verdicts(result.findings, sorted(targets, key=TARGETS.index))
     return result
 
 
@@ -64,17 +80,17 @@ def _distribution(manifest: dict) -> tuple[list[str], list[str]]:
     """Hosts that load this folder as it is, and hosts that get the built bundle instead."""
     plan = manifest.get("distribution")
     if not isinstance(plan, dict) or not isinstance(plan.get("checkout"), list):
-        return list(hosts.TARGETS), []
-    checkout = [t for t in hosts.TARGETS if t in plan["checkout"]]
-    bundle = [t for t in hosts.TARGETS if t in (plan.get("bundle") or []) and t not in checkout]
+        return [t for t in TARGETS if t in LOADERS], []
+    checkout = [t for t in TARGETS if t in plan["checkout"]]
+    bundle = [t for t in TARGETS if t in (plan.get("bundle") or []) and t not in checkout]
     return checkout, bundle
 
 
-def _suppress(folder: Folder, result: Result) -> None:
-    """A finding whose line says ``skill-validate: allow`` (optionally naming rules) is dropped."""
+def _suppress(folder: Folder, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """A finding whose line says ``skill-validate: allow`` (optionally naming rules) is set aside."""
     by_display = {folder.show(rel): rel for rel in folder.files}
-    kept = []
-    for finding in result.findings:
+    kept, allowed = [], []
+    for finding in findings:
         rel = by_display.get(finding.path)
         text = folder.text(rel) if rel else None
         line = text.split("\n")[finding.line - 1] if text and 0 < finding.line <= text.count("\n") + 1 else ""
@@ -82,9 +98,7 @@ def _suppress(folder: Folder, result: Result) -> None:
             named = line.split(ALLOW, 1)[1].split()
             rules = [w.strip("(),.;") for w in named if "-" in w and w.strip("(),.;").replace("-", "").isalpha()]
             if not rules or finding.rule in rules:
-                result.suppressed.append(finding)
+                allowed.append(finding)
                 continue
         kept.append(finding)
-    result.findings = kept
-    for target, blocking in result.hosts.items():
-        result.hosts[target] = [f for f in blocking if f not in result.suppressed]
+    return kept, allowed
