@@ -107,3 +107,31 @@ def test_openai_chunk_reader_accepts_or_raises_our_error(chunks, saw_done):
             pass
     except KimiError:
         pass
+
+
+ANY_YAML = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+OPENCLAW = st.fixed_dictionaries({}, optional={
+    key: ANY_YAML for key in ("homepage", "primaryEnv", "emoji", "always", "os", "requires", "envVars", "install", "skillKey")
+} | {"requires": st.fixed_dictionaries({}, optional={k: ANY_YAML for k in ("env", "bins", "anyBins", "config")}) | ANY_YAML})
+FRONTMATTER = st.fixed_dictionaries({}, optional={
+    "name": ANY_YAML, "description": ANY_YAML, "license": ANY_YAML, "compatibility": ANY_YAML, "allowed-tools": ANY_YAML,
+    "metadata": st.fixed_dictionaries({}, optional={"openclaw": OPENCLAW | ANY_YAML, "clawdbot": OPENCLAW, "version": ANY_YAML}) | ANY_YAML,
+    "homepage": ANY_YAML, "version": ANY_YAML,
+})
+
+
+@given(frontmatter=FRONTMATTER)
+def test_any_types_in_any_frontmatter_field_are_findings_never_crashes(tmp_path_factory, frontmatter):
+    import yaml
+
+    from kimi_skill.validator.runner import Options, validate
+
+    root = tmp_path_factory.mktemp("fuzz") / "skills" / "demo"
+    root.mkdir(parents=True)
+    (root / "SKILL.md").write_text("---\n" + yaml.safe_dump(frontmatter, allow_unicode=True) + "---\n\n# Body\n")
+    result = validate(str(root), Options(targets=["agentskills", "claude-code", "codex", "openclaw", "claude-ai", "clawhub"]))
+    assert result.failure is None

@@ -297,3 +297,105 @@ def test_a_flattened_block_is_explained_as_broken_nesting(tmp_path):
         "column 1 but belongs under the key above it (was the block flattened?): indent nested keys and list items under their parent; "
         "skills-ref and Codex refuse it",
     )
+
+
+def package_root(tmp_path: Path) -> Path:
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "SKILL.md").write_text("---\nname: kimi\ndescription: Says hello. Use it when the user wants a greeting.\nlicense: MIT-0\n---\n\n# Hello\n")
+    (root / "references").mkdir()
+    (root / "references" / "guide.md").write_text("# Guide\n")
+    return root
+
+
+def test_package_never_follows_a_symlink_out_of_the_skill(tmp_path):
+    from kimi_skill.bundle import BundleError, build
+
+    root = package_root(tmp_path)
+    (tmp_path / "secret.txt").write_text("outside")
+    os.symlink(tmp_path / "secret.txt", root / "references" / "leak.md")
+    with pytest.raises(BundleError, match="references/leak.md is a symbolic link; bundles ship regular files only"):
+        build(root, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_package_refuses_a_fifo_and_odd_names(tmp_path):
+    from kimi_skill.bundle import BundleError, build
+
+    root = package_root(tmp_path)
+    os.mkfifo(root / "references" / "pipe")
+    with pytest.raises(BundleError, match="references/pipe is not a regular file"):
+        build(root, tmp_path / "out")
+    (root / "references" / "pipe").unlink()
+    (root / "references" / "a\\b.md").write_text("x")
+    with pytest.raises(BundleError, match="backslash or a control character"):
+        build(root, tmp_path / "out")
+
+
+def test_package_ships_the_validated_copy(tmp_path):
+    import zipfile
+
+    from kimi_skill.bundle import build
+
+    root = package_root(tmp_path)
+    bundle, count = build(root, tmp_path / "out")
+    with zipfile.ZipFile(bundle) as archive:
+        assert sorted(archive.namelist()) == ["kimi/SKILL.md", "kimi/references/guide.md"] and count == 2
+
+
+def test_a_fifo_in_a_skill_is_a_finding_and_never_opened(tmp_path):
+    root = materialise(tmp_path, dict(BASE))
+    os.mkfifo(root / "references" / "pipe")
+    findings = validate(str(root), Options()).findings
+    assert [(f.rule, f.path) for f in findings] == [("file-special", f"{root}/references/pipe")]
+
+
+def test_a_big_ignore_file_is_not_read_and_says_so(tmp_path):
+    root = materialise(tmp_path, dict(BASE))
+    (root / ".skill-validate-ignore").write_text("*\n" + "#" * 100_000)
+    result = validate(str(root), Options())
+    assert ("file-special", f"{root}/.skill-validate-ignore") in [(f.rule, f.path) for f in result.findings]
+    assert result.files == 5  # nothing was excluded by it
+
+
+def test_exclusions_are_counted_and_listed(tmp_path):
+    root = materialise(tmp_path, dict(BASE))
+    (root / ".skill-validate-ignore").write_text("references/\n")
+    (root / "node_modules").mkdir()
+    doc = json.loads(run_validator("--format", "json", str(root)).stdout)
+    assert doc["summary"]["skipped"] == 2
+    assert sorted(s["path"] for s in doc["results"][0]["skipped"]) == ["node_modules/", "references/"]
+
+
+def test_one_failing_folder_does_not_hide_the_others(tmp_path, monkeypatch):
+    from kimi_skill.validator import check_docs, cli
+
+    good = materialise(tmp_path / "a", dict(BASE))
+    bad = materialise(tmp_path / "b", dict(BASE))
+    original = check_docs.check
+
+    def explode(skill):
+        if str(bad) in str(skill.folder.root):
+            raise RuntimeError("boom")
+        return original(skill)
+
+    monkeypatch.setattr(check_docs, "check", explode)
+    code = cli.main(["--format", "json", str(good), str(bad)])
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "  openclaw:\n    primaryEnv:\n      - A_KEY\n",
+        "  openclaw:\n    requires:\n      env: 5\n",
+        "  openclaw:\n    envVars: true\n",
+        "  openclaw:\n    envVars:\n      - 3\n      - name: [1]\n",
+        "  openclaw:\n    requires: [1, 2]\n",
+        "  openclaw: 7\n",
+    ],
+)
+def test_wrongly_typed_openclaw_fields_are_findings_not_crashes(tmp_path, metadata):
+    files = {"SKILL.md": f"---\nname: demo-skill\ndescription: Use it when testing.\nmetadata:\n{metadata}---\n# B\n"}
+    result = validate(str(materialise(tmp_path, files)), Options(targets=["openclaw"]))
+    assert any(f.rule == "frontmatter-schema" for f in result.findings)

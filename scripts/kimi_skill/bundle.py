@@ -1,8 +1,10 @@
 """Build ``kimi.skill``: the zip a user uploads to claude.ai or drops into any skills folder.
 
-Only what an agent needs ships (SKILL.md, skill.yaml, scripts, references); the bundle is
-validated with every host profile from a temporary ``skills/kimi/`` copy before it is written,
-so a bundle that a host would refuse is never produced.
+Only what an agent needs ships (SKILL.md, skill.yaml, scripts, references). The files are copied
+once into a temporary ``skills/kimi/`` folder, that copy is validated with every host profile,
+and the zip is written from that same copy: what ships is exactly what was checked, never a
+second read of the sources. Symbolic links, FIFOs, devices and names with backslashes or
+control characters are refused, so a bundle that a host would refuse is never produced.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import stat
 import sys
 import tempfile
 import zipfile
@@ -28,20 +31,40 @@ class BundleError(Exception):
     pass
 
 
+def _regular(full: Path, rel: str) -> bool:
+    """A regular file with a name every archive and host handles; refuse anything else."""
+    if any(ord(c) < 0x20 or c == "\\" or ord(c) == 0x7F for c in rel):
+        raise BundleError(f"{rel!r} has a backslash or a control character in its name; rename it")
+    info = full.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise BundleError(f"{rel} is a symbolic link; bundles ship regular files only")
+    if not stat.S_ISREG(info.st_mode):
+        raise BundleError(f"{rel} is not a regular file (a FIFO, device or socket)")
+    return True
+
+
 def files_to_ship(root: Path) -> list[str]:
     shipped: list[str] = []
     for top in INCLUDE:
         path = root / top
-        if path.is_file():
-            shipped.append(top)
+        if not path.exists() and not path.is_symlink():
             continue
-        for current, dirs, names in os.walk(path):
+        if not path.is_dir() or path.is_symlink():
+            if _regular(path, top):
+                shipped.append(top)
+            continue
+        for current, dirs, names in os.walk(path, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in EXCLUDE))
+            for name in dirs:
+                if (Path(current) / name).is_symlink():
+                    raise BundleError(f"{(Path(current) / name).relative_to(root).as_posix()} is a symbolic link; bundles ship regular files only")
             for name in sorted(names):
                 full = Path(current) / name
-                if full.is_symlink() or any(fnmatch.fnmatch(name, p) for p in EXCLUDE):
+                if any(fnmatch.fnmatch(name, p) for p in EXCLUDE):
                     continue
-                shipped.append(full.relative_to(root).as_posix())
+                rel = full.relative_to(root).as_posix()
+                if _regular(full, rel):
+                    shipped.append(rel)
     return shipped
 
 
@@ -57,7 +80,10 @@ def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
         for rel in files:
             target = staged / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes((root / rel).read_bytes())
+            try:
+                target.write_bytes((root / rel).read_bytes())
+            except OSError as exc:
+                raise BundleError(f"cannot read {rel} ({exc.strerror})") from None
         result = validate(str(staged), Options(targets=list(TARGETS)))
         errors = [f for f in result.findings if f.level == "error"]
         if errors:
@@ -72,7 +98,7 @@ def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
                 info = zipfile.ZipInfo(f"{name}/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
                 info.external_attr = ((0o755 if rel.endswith(".py") and rel.count("/") == 1 else 0o644) | 0o100000) << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, (root / rel).read_bytes())
+                archive.writestr(info, (staged / rel).read_bytes())  # the validated copy, not the source
         partial.replace(bundle)
     return bundle, len(files)
 
