@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.host_cases import CASES, D, VERDICTS
+from corpus.host_cases import CASES, VERDICTS, D
 from kimi_skill.validator.runner import Options, validate
 
 HOSTS = ("agentskills", "claude-code", "codex", "openclaw")

@@ -314,7 +314,7 @@ def test_package_never_follows_a_symlink_out_of_the_skill(tmp_path):
     root = package_root(tmp_path)
     (tmp_path / "secret.txt").write_text("outside")
     os.symlink(tmp_path / "secret.txt", root / "references" / "leak.md")
-    with pytest.raises(BundleError, match="references/leak.md is a symbolic link; bundles ship regular files only"):
+    with pytest.raises(BundleError, match=r"references/leak\.md is a symbolic link; bundles ship regular files only"):
         build(root, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
