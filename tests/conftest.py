@@ -23,7 +23,7 @@ sys.path.insert(0, str(SCRIPTS))
 from kimi_skill.emulator import Emulator  # noqa: E402
 
 # Looks like a key, is not one: what the leak checks search every output for.
-TEST_KEY = "rk-test-7Qm2xV9pL4sN8wZ1"
+TEST_KEY = "rk-test-7Qm2xV9pL4sN8wZ1"  # skill-validate: allow no-inlined-key (a fake key the leak tests search for)
 
 
 @dataclass

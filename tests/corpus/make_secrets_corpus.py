@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
 """Write secrets.tsv: labelled lines for the key detector (synthetic random keys, never real ones).
 
-Columns: label (catch or pass), category, context, line. Deterministic (seeded), so the file
-is reproducible: ``python3 tests/corpus/make_secrets_corpus.py`` rewrites it identically.
+Columns: label (catch or pass), category, context, line. A row that stands for several lines
+(a header name on the line before its value, a PEM block) joins them with U+2424 (SYMBOL FOR
+NEWLINE). Deterministic (seeded), so the file is reproducible:
+``python3 tests/corpus/make_secrets_corpus.py`` rewrites it identically.
+
+The contexts are the shapes real repositories hold (recorded HTTP fixtures, escaped JSON,
+query strings, Markdown tables, code in many languages), written here with random values; the
+classes follow the issue that asked for them (15) and the kinds of cases gitleaks and
+detect-secrets keep beside their rules.
 """
 
 from __future__ import annotations
@@ -10,10 +17,15 @@ from __future__ import annotations
 import base64
 import random
 import string
+import sys
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from kimi_skill.validator.keyrules import RULES, expand
+
 R = random.Random(20261125)
+NL = "\u2424"
 ALNUM = string.ascii_letters + string.digits
 URLSAFE = ALNUM + "-_"
 
@@ -34,7 +46,7 @@ SHAPES = {
     "github": lambda: f"ghp_{rand(36)}",
     "github-fine-grained": lambda: f"github_pat_{rand(22)}_{rand(59)}",
     "slack": lambda: f"xoxb-{R.randint(10**11, 10**12)}-{R.randint(10**11, 10**12)}-{rand(24)}",
-    "aws": lambda: "AKIA" + "".join(R.choice(string.ascii_uppercase + string.digits) for _ in range(16)),
+    "aws": lambda: "AKIA" + "".join(R.choice(string.ascii_uppercase + "234567") for _ in range(16)),
     "stripe": lambda: f"sk_live_{rand(24)}",
     "huggingface": lambda: f"hf_{rand(34)}",
     "moonshot": lambda: f"sk-{rand(48)}",
@@ -80,9 +92,85 @@ def catch_lines() -> list[tuple[str, str, str]]:
     for context, wrap in HEADERS.items():
         for _ in range(4):
             rows.append(("header-or-field", context, wrap(rand(R.choice([24, 32, 40, 64]), URLSAFE))))
-    rows.append(("private-key", "pem", "-----BEGIN RSA PRIVATE KEY-----"))
-    rows.append(("private-key", "pem", "-----BEGIN OPENSSH PRIVATE KEY-----"))
-    rows.append(("private-key", "yaml", "  key: \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\""))
+    for kind in ("RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"):
+        rows.append(("private-key", "pem", f"-----BEGIN {kind}-----{NL}{rand(64, B64)}{NL}{rand(64, B64)}"))
+    rows.append(("private-key", "yaml", f'  key: "-----BEGIN PRIVATE KEY-----\\n{rand(64, B64)}\\n{rand(20, B64)}"'))
+    rows.append(("private-key", "json", f'  "private_key": "-----BEGIN RSA PRIVATE KEY-----\\n{rand(64, B64)}\\n",'))
+    rows += new_catch_classes()
+    return rows
+
+
+B64 = ALNUM + "+/"
+
+
+def mixed(n: int) -> str:
+    """A short secret with upper, lower and digits, as a name-certain short value would be."""
+    while True:
+        value = rand(n)
+        if any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value):
+            return value
+
+
+def new_catch_classes() -> list[tuple[str, str, str]]:
+    rows = []
+    suffixed = [
+        ("python", 'consumer_key = "{k}"'), ("python", "OAUTH_CONSUMER_SECRET = '{k}'"), ("yaml", "  key: {k}"),
+        ("yaml", "  client_secret: {k}"), ("ruby", "config.app_secret = '{k}'"), ("go", 'refreshToken := "{k}"'),
+        ("java", 'private static final String ACCESS_TOKEN = "{k}";'), ("php", "$api_secret = '{k}';"),
+        ("typescript", "const webhookSecret = '{k}';"), ("toml", 'signing_key = "{k}"'), ("ini", "secret_key={k}"),
+        ("csharp", 'var apiToken = "{k}";'), ("kotlin", 'val bearerToken = "{k}"'), ("xml", "<apiKey>{k}</apiKey>"),
+        ("python", 'os.environ.setdefault("SERVICE_API_KEY", "{k}")'), ("ruby", "ENV['DEPLOY_TOKEN'] ||= '{k}'"),
+    ]
+    for context, template in suffixed:
+        rows.append(("suffix-name", context, template.format(k=rand(R.choice([20, 32, 40]), URLSAFE))))
+    short = [
+        ("python", 'api_secret = "{k}"'), ("yaml", "password: {k}"), ("json", '"client_secret": "{k}",'),
+        ("dotenv", "DB_PASSWORD={k}"), ("typescript", "const apiKey = '{k}';"), ("go", 'token := "{k}"'),
+    ]
+    for context, template in short:
+        for size in (12, 15):
+            rows.append(("short-secret", context, template.format(k=mixed(size))))
+    for name in ("access_token", "api_key", "client_secret", "refresh_token"):
+        rows.append(("escaped-json", "json", f'  "body": "{{\\"{name}\\":\\"{rand(40, URLSAFE)}\\",\\"token_type\\":\\"bearer\\"}}",'))
+    rows.append(("escaped-json", "python", f"payload = '{{\\\"apiKey\\\": \\\"{rand(32)}\\\"}}'"))
+    for context, template in (("json", '  "api_keys": ["{a}", "{b}"],'), ("yaml", "tokens: [{a}, {b}]"), ("python", 'API_KEYS = ["{a}",'), ("json", '  "api_keys": [{NL}    "{a}",'), ("yaml", "api_tokens:{NL}  - {a}")):
+        rows.append(("json-array", context, template.format(a=rand(40), b=rand(40), NL=NL)))
+    for context, template in (
+        ("markdown", "GET https://api.weather.io/v2/forecast?city=Berlin&access_token={k}&units=metric"),
+        ("python", 'url = f"https://maps.service.io/api/geocode?address={{q}}&key={k}"'),
+        ("shell", "curl 'https://api.service.io/v1/items?api_key={k}'"),
+        ("yaml", "    webhook: https://hooks.service.io/notify?token={k}"),
+        ("json", '  "callback": "https://app.service.io/cb?client_secret={k}&state=1",'),
+    ):
+        rows.append(("query-string", context, template.format(k=rand(32, URLSAFE))))
+    basic = lambda: base64.b64encode(f"{rand(8).lower()}:{rand(20)}".encode()).decode()  # noqa: E731
+    for context, template in (
+        ("yaml", "    headers:{NL}      Authorization:{NL}      - Bearer {k}"),
+        ("yaml", "      authorization:{NL}      - Basic {b}"),
+        ("json", '      "Authorization": [{NL}        "Bearer {k}"'),
+        ("yaml", "  Authorization:{NL}    - Token {k}"),
+        ("http", "x-api-key:{NL}  {k}"),
+    ):
+        rows.append(("header-previous-line", context, template.format(NL=NL, k=rand(40, URLSAFE), b=basic())))
+    for context, template in (
+        ("http", "Authorization: Token {k}"), ("http", "Authorization: Basic {b}"), ("python", 'headers = {{"Authorization": "Bot {k}"}}'),
+        ("shell", "curl -H 'Authorization: ApiKey {k}' https://api.service.io"), ("typescript", "headers: {{ Authorization: `Token {k}` }},"),
+        ("http", "Proxy-Authorization: Basic {b}"), ("http", "Authorization: sso-key {k}"), ("shell", 'curl -u "deploy:{k}" https://api.service.io'),
+    ):
+        rows.append(("auth-scheme", context, template.format(k=rand(40, URLSAFE), b=basic())))
+    for context, template in (
+        ("markdown", "| `OPENAI_API_KEY` | `{v}` | the key for the proxy |"),
+        ("markdown", "| api_key | {k} |"),
+        ("markdown", "| Token | `{k}` | expires 2027 |"),
+        ("markdown", "    api_key: {k}"),
+        ("rst", "   :api_key: {k}"),
+        ("html", '<code>{v}</code> is the key we use in staging.'),
+        ("markdown", "> **Key:** `{v}`"),
+    ):
+        rows.append(("docs-table", context, template.format(k=rand(40), v=f"sk-proj-{rand(74, URLSAFE)}T3BlbkFJ{rand(74, URLSAFE)}")))
+    for rule in RULES:
+        for template in rule.catch:
+            rows.append((f"vendor-{rule.id}", "mixed", expand(template, R)))
     return rows
 
 
@@ -136,6 +224,66 @@ def pass_lines() -> list[tuple[str, str, str]]:
         "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI user@host",
     ]
     rows += [("model-or-version", "mixed", line) for line in model_lines]
+    rows += new_pass_classes()
+    return rows
+
+
+def new_pass_classes() -> list[tuple[str, str, str]]:
+    code = [
+        ("python", "token = tokenizer.convert_ids_to_tokens(100)"),
+        ("python", "private_key = Ed25519PrivateKey.generate()"),
+        ("python", "password_hash = hashlib.md5(password.encode()).hexdigest()"),
+        ("typescript", "const secret = await randomBytesAsync(16);"),
+        ("python", "api_key = get_api_key_from_vault(settings.vault_path)"),
+        ("python", 'token = jwt.encode(payload, signing_key, algorithm="HS256")'),
+        ("python", "secret_key = Fernet.generate_key()"),
+        ("python", 'cache_key = f"{prefix}:{user_id}:{version2}"'),
+        ("typescript", "apiKey: config.providers.openai.apiKey,"),
+        ("typescript", 'const token = req.headers.authorization?.split(" ")[1];'),
+        ("go", "token, err := auth.NewTokenFromRefresh(ctx, refreshToken2)"),
+        ("java", "String apiKey = System.getenv(\"SERVICE_API_KEY\");"),
+        ("python", "self.api_key = api_key or self._load_key_from_keyring2()"),
+        ("typescript", "const accessToken = useAuthStore((s) => s.accessToken);"),
+        ("python", "secret = secrets.token_urlsafe(32)"),
+        ("ruby", "token = SecureRandom.hex(20)"),
+        ("python", "key = base64.urlsafe_b64encode(kdf.derive(password2))"),
+        ("shell", 'TOKEN=$(gh auth token)'),
+        ("shell", 'export API_KEY="$(op read op://vault/item/credential)"'),
+        ("python", "password = getpass.getpass(prompt2)"),
+    ]
+    rows = [("code-expression", context, line) for context, line in code]
+    for _ in range(8):
+        address = "0x" + hexs(40)
+        rows.append(("public-address", R.choice(["json", "python", "yaml", "markdown"]), R.choice(['"token_address": "{a}",', "TOKEN_CONTRACT = '{a}'", "  key: {a}", "Send to `{a}`.", 'recipient_key = "{a}"']).format(a=address)))
+    for _ in range(4):
+        rows.append(("public-address", "json", f'"tx_hash_key": "0x{hexs(64)}",'))
+    examples = [
+        "sk-or-v1-project1-key", "sk-abc123def456ghi789jkl", "my-secret-token-12345", "test-api-key-2026", "sk-proj-abc123def456",
+        "ghp_abc123def456ghi789", "secret-key-for-local-dev-1", "dev-token-0000000000001", "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    ]
+    for value in examples:
+        rows.append(("example-literal", R.choice(["python", "yaml", "markdown", "dotenv"]), R.choice(['api_key = "{v}"', "  token: {v}", "Set `OPENAI_API_KEY={v}`.", "SECRET_KEY={v}"]).format(v=value)))
+    for _ in range(10):
+        value = R.choice([f"sk-proj-{rand(6)}...", f"ghp_{rand(5)}…", "AKIA...", f"{rand(8)}...{rand(4)}", f"sk-ant-api03-{rand(4)}..."])
+        rows.append(("ellipsis", R.choice(["markdown", "python", "yaml"]), R.choice(['api_key = "{v}"', "  token: {v}", "Your key looks like `{v}`.", "Authorization: Bearer {v}"]).format(v=value)))
+    pem = [
+        f"-----BEGIN PRIVATE KEY-----{NL}...{NL}-----END PRIVATE KEY-----",
+        f"-----BEGIN RSA PRIVATE KEY-----{NL}<your private key here>{NL}-----END RSA PRIVATE KEY-----",
+        f"-----BEGIN OPENSSH PRIVATE KEY-----{NL}-----END OPENSSH PRIVATE KEY-----",
+        '  private_key: "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"',
+        'if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
+        f"-----BEGIN EC PRIVATE KEY-----{NL}MIHcAgEBBEIB...(truncated){NL}-----END EC PRIVATE KEY-----",
+        'PEM_HEADER = "-----BEGIN PRIVATE KEY-----"',
+        f"-----BEGIN PRIVATE KEY-----{NL}YOUR_PRIVATE_KEY_CONTENT_GOES_HERE_AS_BASE64{NL}-----END PRIVATE KEY-----",
+    ]
+    rows += [("placeholder-pem", "pem", line) for line in pem]
+    names = [
+        ("python", "tokens_per_minute = 90000"), ("yaml", "  key_prefix: skill-kimi-runapi"), ("json", '"token_type": "bearer",'),
+        ("python", "keyword = 'authorization_code_flow_v2'"), ("yaml", "secret_ref: runapi-token-prod2"), ("markdown", "| `max_tokens` | 32768 |"),
+        ("http", "Authorization: Bearer $(cat ~/.config/runapi/token2)"), ("yaml", "  Authorization:{NL}    - Bearer {{{{ token }}}}"),
+        ("python", 'response = requests.get(url, params={{"key": api_key2}})'), ("markdown", "https://docs.service.io/auth?token_type=access&scope=read2"),
+    ]
+    rows += [("key-ish-name", context, line.format(NL=NL)) for context, line in names]
     return rows
 
 

@@ -1,0 +1,145 @@
+"""The vendor key rules: each an id, the lower-case keywords one of which must be on the line,
+a pattern whose first group is the key, and its own examples.
+
+Examples are templates, so no key-shaped string is written here: ``{a36}`` stands for 36 random
+letters and digits, ``{h32}`` for 32 hex digits, ``{u40}`` for 40 URL-safe characters (letters,
+digits, ``-``, ``_``), ``{U16}`` for 16 upper-case letters and digits, ``{b40}`` for 40 base64
+characters, ``{d12}`` for 12 digits and ``{l34}`` for 34 letters. tests/test_key_rules.py expands
+them with a seeded generator: every ``catch`` example must be found by its rule, every ``pass``
+example by no rule. Shapes follow the vendors' documented formats and gitleaks' rule set
+(gitleaks/gitleaks ``cmd/generate/config/rules``), written anew here.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from dataclasses import dataclass, field
+
+EDGE = r"(?<![A-Za-z0-9_+/.-])"
+END = r"(?![A-Za-z0-9_+/=-])"
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    id: str
+    kind: str
+    keywords: tuple[str, ...]
+    pattern: re.Pattern[str]
+    entropy: float = 3.0
+    context: re.Pattern[str] | None = None  # must also match the line (or the line before)
+    catch: tuple[str, ...] = field(default=())
+    passes: tuple[str, ...] = field(default=())
+
+
+def _rule(id: str, kind: str, keywords: str, pattern: str, catch: tuple[str, ...], passes: tuple[str, ...] = (), entropy: float = 3.0, context: str | None = None) -> KeyRule:
+    return KeyRule(id, kind, tuple(keywords.split()), re.compile(pattern), entropy, re.compile(context, re.I) if context else None, catch, passes)
+
+
+RULES: tuple[KeyRule, ...] = (
+    # AI and developer platforms
+    _rule("openai", "OpenAI key", "sk- t3blbkfj", EDGE + r"(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})" + END,
+          ('OPENAI_API_KEY="sk-proj-{u74}T3BlbkFJ{u74}"', "key: sk-{a20}T3BlbkFJ{a20}", "sk-svcacct-{u58}T3BlbkFJ{u58}"),
+          ("sk-proj-...", "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXX")),
+    _rule("anthropic", "Anthropic key", "sk-ant-", EDGE + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,})" + END,
+          ("ANTHROPIC_API_KEY=sk-ant-api03-{u93}AA", "x = 'sk-ant-admin01-{u93}AA'"), ("sk-ant-api03-...",)),
+    _rule("openrouter", "OpenRouter key", "sk-or-", EDGE + r"(sk-or-v1-[a-f0-9]{64})" + END,
+          ("OPENROUTER_API_KEY=sk-or-v1-{h64}",), ("sk-or-v1-project1-key", "sk-or-v1-abc123def456")),
+    _rule("groq", "Groq key", "gsk_", EDGE + r"(gsk_[A-Za-z0-9]{52})" + END, ("GROQ_API_KEY=gsk_{a52}",), ("gsk_...",)),
+    _rule("xai", "xAI key", "xai-", EDGE + r"(xai-[A-Za-z0-9]{80})" + END, ('XAI_API_KEY="xai-{a80}"',)),
+    _rule("perplexity", "Perplexity key", "pplx-", EDGE + r"(pplx-[A-Za-z0-9]{48})" + END, ("PERPLEXITY_API_KEY=pplx-{a48}",)),
+    _rule("replicate", "Replicate token", "r8_", EDGE + r"(r8_[A-Za-z0-9]{37})" + END, ("REPLICATE_API_TOKEN=r8_{a37}",)),
+    _rule("huggingface", "Hugging Face token", "hf_ api_org_", EDGE + r"((?:hf_|api_org_)[A-Za-z0-9]{30,40})" + END,
+          ("HF_TOKEN=hf_{l34}", "token = 'api_org_{l34}'"), ("hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",)),
+    _rule("google", "Google API key", "aiza", EDGE + r"(AIza[0-9A-Za-z_-]{35})" + END,
+          ("GEMINI_API_KEY=AIza{u35}", "key=AIza{u35}&q=1"), ("AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",)),
+    _rule("sk", "sk- key", "sk-", EDGE + r"(sk-(?:kimi-)?[A-Za-z0-9]{32,64})" + END,
+          ("MOONSHOT_API_KEY=sk-{a48}", "DEEPSEEK_API_KEY=sk-{h32}", "api_key: sk-kimi-{a48}"),
+          ("sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "sk-abcdefghijklmnopqrstuvwxyz0123456789")),
+    _rule("cohere", "Cohere key", "cohere co_api_key", EDGE + r"([A-Za-z0-9]{40})" + END,
+          ("COHERE_API_KEY={a40}", 'co = cohere.Client("{a40}")'), ("cohere_model = 'command-r-plus-08-2024'",), 3.5, r"cohere|co_api_key"),
+    _rule("mistral", "Mistral key", "mistral", EDGE + r"([A-Za-z0-9]{32})" + END,
+          ("MISTRAL_API_KEY={a32}",), ("mistral_model = 'mistral-large-latest'",), 3.5, r"mistral[\w.-]{0,20}(key|token|secret)"),
+    # code hosts and registries
+    _rule("github", "GitHub token", "ghp_ gho_ ghu_ ghs_ ghr_ github_pat_", EDGE + r"(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})" + END,
+          ("GITHUB_TOKEN=ghp_{a36}", "token: github_pat_{a22}_{a59}"), ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",)),
+    _rule("gitlab", "GitLab token", "glpat- glptt- gldt- glrt- glcbt- glft- glimt- glagent- gloas- glsoat- gr1348941",
+          EDGE + r"((?:glpat|gldt|glrt|glft|glsoat|glimt|glagent|gloas)-[A-Za-z0-9_-]{20,}|glptt-[0-9a-f]{40}|glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}|GR1348941[\w-]{20})" + END,
+          ("GITLAB_TOKEN=glpat-{u20}", "runner_token: glrt-{u20}"), ("glpat-xxxxxxxxxxxxxxxxxxxx",)),
+    _rule("npm", "npm token", "npm_", EDGE + r"(npm_[A-Za-z0-9]{36})" + END, ("//registry.npmjs.org/:_authToken=npm_{a36}",)),
+    _rule("pypi", "PyPI token", "pypi-ageichlwas5vcmc", EDGE + r"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})" + END, ("password = pypi-AgEIcHlwaS5vcmc{u70}",)),
+    _rule("rubygems", "RubyGems key", "rubygems_", EDGE + r"(rubygems_[a-f0-9]{48})" + END, ("GEM_HOST_API_KEY=rubygems_{h48}",)),
+    # chat and mail
+    _rule("slack", "Slack token", "xox xapp",
+          EDGE + r"(xox[abposre]-[A-Za-z0-9-]{10,}|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+)" + END,
+          ("SLACK_BOT_TOKEN=xoxb-{d12}-{d12}-{a24}", "token: xapp-1-{U11}-{d13}-{h64}", "xoxe-1-{U146}", "xoxp-{d12}-{d12}-{d12}-{h32}"),
+          ("xoxb-your-token", "xoxb-XXXXXXXXXXXX-XXXXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX")),
+    _rule("slack-webhook", "Slack webhook URL", "hooks.slack.com", r"(hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,})" + END,
+          ("url: https://hooks.slack.com/services/T{U8}/B{U10}/{a24}",), ("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",)),
+    _rule("sendgrid", "SendGrid key", "sg.", EDGE + r"(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})" + END, ("SENDGRID_API_KEY=SG.{u22}.{u43}",)),
+    _rule("mailgun", "Mailgun key", "key- mailgun", EDGE + r"((?:key|pubkey)-[a-f0-9]{32})" + END, ("MAILGUN_API_KEY=key-{h32}",), ("key-value store",)),
+    _rule("twilio", "Twilio key", "sk", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("SKU12345",), 3.0, r"twilio|_sid|api_key|apikey|sk"),
+    _rule("telegram", "Telegram bot token", "telegr bot", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),
+    _rule("discord", "Discord bot token", "discord", EDGE + r"([MN][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})" + END, ("DISCORD_TOKEN=M{a23}.{a6}.{u27}",)),
+    # payments
+    _rule("stripe", "Stripe key", "_live_ _test_ _prod_", EDGE + r"((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,99})" + END,
+          ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}"), ("sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", "pk_live_{a24}")),
+    _rule("square", "Square token", "sq0atp- sq0csp- eaaa", EDGE + r"(sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60})" + END, ("SQUARE_ACCESS_TOKEN=sq0atp-{u22}",)),
+    # clouds
+    _rule("aws", "AWS access key", "akia asia abia acca a3t", r"(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
+          ("aws_access_key_id = AKIA{B16}",), ("AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX")),
+    _rule("aws-secret", "AWS secret key", "aws secret_access", EDGE + r"([A-Za-z0-9/+]{40})" + END,
+          ("aws_secret_access_key = {b40}", 'AWS_SECRET_ACCESS_KEY: "{b40}"'), ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",), 4.0,
+          r"aws.{0,20}secret|secret.{0,20}access"),
+    _rule("azure", "Azure secret", "q~ accountkey= sharedaccesskey= sig=",
+          r"(?:(?<![A-Za-z0-9_~.])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])|(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,88}={0,2}))",
+          ("client_secret = 'abc8Q~{u34}'", "DefaultEndpointsProtocol=https;AccountName=x;AccountKey={b86}==;"), ("AccountKey=<your-key>",)),
+    _rule("gcp-service-account", "Google service account key", "private_key_id", r'"private_key_id"\s*:\s*"([a-f0-9]{40})"', ('"private_key_id": "{h40}",',)),
+    _rule("digitalocean", "DigitalOcean token", "dop_v1_ doo_v1_ dor_v1_", EDGE + r"(do[por]_v1_[a-f0-9]{64})" + END, ("DIGITALOCEAN_TOKEN=dop_v1_{h64}",)),
+    _rule("databricks", "Databricks token", "dapi", EDGE + r"(dapi[a-f0-9]{32}(?:-\d)?)" + END, ("DATABRICKS_TOKEN=dapi{h32}",)),
+    _rule("heroku", "Heroku key", "hrku-", EDGE + r"(HRKU-[A-Za-z0-9_-]{60,})" + END, ("HEROKU_API_KEY=HRKU-AA{u58}",)),
+    _rule("grafana", "Grafana token", "glc_ glsa_ eyjrijoi", EDGE + r"(glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})" + END,
+          ("GRAFANA_TOKEN=glsa_{a32}_{h8}", "token: glc_{b60}"), ("glc_...",)),
+    # developer tools
+    _rule("linear", "Linear key", "lin_api_", EDGE + r"(lin_api_[A-Za-z0-9]{40})" + END, ("LINEAR_API_KEY=lin_api_{a40}",)),
+    _rule("notion", "Notion token", "ntn_ secret_", EDGE + r"(ntn_\d{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})" + END, ("NOTION_TOKEN=ntn_{d11}{a35}",)),
+    _rule("postman", "Postman key", "pmak-", EDGE + r"(PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + END, ("POSTMAN_API_KEY=PMAK-{h24}-{h34}",)),
+    _rule("pulumi", "Pulumi token", "pul-", EDGE + r"(pul-[a-f0-9]{40})" + END, ("PULUMI_ACCESS_TOKEN=pul-{h40}",)),
+    _rule("shopify", "Shopify token", "shpat_ shpca_ shppa_ shpss_", EDGE + r"(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})" + END, ("SHOPIFY_TOKEN=shpat_{h32}",)),
+    _rule("sentry", "Sentry token", "sntryu_ sntrys_", EDGE + r"(sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_]{50,})" + END, ("SENTRY_AUTH_TOKEN=sntryu_{h64}",)),
+    _rule("doppler", "Doppler token", "dp.pt. dp.st.", EDGE + r"(dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{40,44})" + END, ("DOPPLER_TOKEN=dp.pt.{a43}",)),
+    _rule("atlassian", "Atlassian token", "atatt3", EDGE + r"(ATATT3[A-Za-z0-9_=-]{150,})" + END, ("JIRA_API_TOKEN=ATATT3{u186}",)),
+    _rule("planetscale", "PlanetScale token", "pscale_", EDGE + r"(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.=-]{32,64})" + END, ("PLANETSCALE_TOKEN=pscale_tkn_{u43}",)),
+    _rule("age", "age secret key", "age-secret-key-1", r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})", ("AGE-SECRET-KEY-1{age58}",)),
+    _rule("jwt", "JWT", "eyj", EDGE + r"(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})" + END,
+          ("Authorization: Bearer eyJ{u30}.eyJ{u60}.{u43}",), ("eyJhbGciOiJIUzI1NiJ9...",)),
+)
+
+
+ALPHABETS = {
+    "a": string.ascii_letters + string.digits,
+    "h": "0123456789abcdef",
+    "u": string.ascii_letters + string.digits + "-_",
+    "U": string.ascii_uppercase + string.digits,
+    "B": string.ascii_uppercase + "234567",
+    "b": string.ascii_letters + string.digits + "+/",
+    "d": string.digits,
+    "l": string.ascii_letters,
+    "age": "qpzry9x8gf2tvdw0s3jn54khce6mua7l".upper(),
+}
+TEMPLATE = re.compile(r"\{(age|[ahuUBbdl])(\d+)\}")
+
+
+def expand(template: str, rng: random.Random) -> str:
+    """An example with its ``{a36}``-style slots filled by ``rng``: random, so never a real key."""
+
+    def fill(match: re.Match[str]) -> str:
+        alphabet, size = ALPHABETS[match.group(1)], int(match.group(2))
+        while True:
+            value = "".join(rng.choice(alphabet) for _ in range(size))
+            mixed = size < 8 or len(set(alphabet) & set(string.digits)) == 0 or any(c.isdigit() for c in value)
+            if mixed and (size < 8 or any(c.isalpha() for c in value) or alphabet == string.digits):
+                return value
+
+    return TEMPLATE.sub(fill, template)
