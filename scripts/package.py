@@ -5,6 +5,7 @@
 #   "pyyaml>=6",
 #   "jsonschema>=4.18",
 #   "markdown-it-py>=3",
+#   "pyahocorasick>=2.1",
 # ]
 # ///
 """Build dist/kimi.skill (one top folder kimi/), validated with every host profile first."""

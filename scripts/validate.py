@@ -5,6 +5,7 @@
 #   "pyyaml>=6",
 #   "jsonschema>=4.18",
 #   "markdown-it-py>=3",
+#   "pyahocorasick>=2.1",
 # ]
 # ///
 """Validate skill folders: manifests, cross-checks, documented commands, secrets, host dialects."""

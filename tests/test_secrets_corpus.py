@@ -3,6 +3,7 @@ and look-alike left alone, and no report ever printing a whole secret."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import defaultdict
@@ -131,3 +132,52 @@ def test_a_key_across_a_window_edge_is_found_once():
         pad = "a=1;" * ((WINDOW + shift) // 4)
         line = pad + f'token="{FAKE_KEY}";' * 1
         assert [hit.value for hit in scan_text(line)] == [FAKE_KEY], shift
+
+
+def test_without_pyahocorasick_the_regex_prefilter_finds_the_same(monkeypatch):
+    from kimi_skill.validator import secrets_scan
+
+    texts = [text_of(r[3]) for r in rows()]
+    with_automaton = [[(h.col, h.value) for h in scan_text(t)] for t in texts]
+    monkeypatch.setattr(secrets_scan, "AUTOMATON", None)
+    assert [[(h.col, h.value) for h in scan_text(t)] for t in texts] == with_automaton
+
+
+def scan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPTS / "validate.py"), *args], capture_output=True, text=True)
+
+
+def test_scan_mode_reads_build_output_and_counts_what_it_leaves_out(tmp_path):
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "bundle.js").write_text(f'const apiKey = "{FAKE_KEY}";\n')
+    (tmp_path / "node_modules" / "lib").mkdir(parents=True)
+    (tmp_path / "node_modules" / "lib" / "index.js").write_text(f'const apiKey = "{FAKE_KEY}";\n')
+    result = scan("--scan", "--format", "json", str(tmp_path))
+    report = json.loads(result.stdout)["results"][0]
+    assert [f["path"] for f in report["findings"]] == [f"{tmp_path}/dist/bundle.js"]
+    assert report["skipped"] == [{"path": "node_modules/", "reason": "skipped folder"}]
+
+
+def test_a_utf16_file_is_decoded_and_scanned(tmp_path):
+    (tmp_path / "settings.ini").write_bytes(f'api_key = "{FAKE_KEY}"\r\n'.encode("utf-16"))
+    result = scan("--scan", str(tmp_path))
+    assert result.stdout.startswith(f"{tmp_path}/settings.ini:1:12: ERROR no-inlined-key value of api_key q8Zr… (32 chars)")
+
+
+def test_a_text_file_with_a_stray_nul_is_still_scanned(tmp_path):
+    (tmp_path / "notes.txt").write_bytes(b"header\x00\n" + f'token = "{FAKE_KEY}"\n'.encode())
+    assert ":2:10: ERROR no-inlined-key" in scan("--scan", str(tmp_path)).stdout
+
+
+def test_a_binary_file_is_counted_not_scanned(tmp_path):
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8 + FAKE_KEY.encode())
+    result = scan("--scan", "--format", "json", str(tmp_path))
+    assert json.loads(result.stdout)["results"][0]["skipped"] == [{"path": "blob.bin", "reason": "binary"}]
+
+
+def test_scan_takes_single_files(tmp_path):
+    target = tmp_path / "a.env"
+    target.write_text(f"SERVICE_TOKEN={FAKE_KEY}\n")
+    result = scan("--scan", str(target))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{target}:1:15: ERROR key-in-argv") or result.stdout.startswith(f"{target}:1:15: ERROR no-inlined-key")

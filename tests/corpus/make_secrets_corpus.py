@@ -15,6 +15,7 @@ detect-secrets keep beside their rules.
 from __future__ import annotations
 
 import base64
+import json
 import random
 import string
 import sys
@@ -37,6 +38,10 @@ def rand(n: int, alphabet: str = ALNUM) -> str:
             return value
 
 
+def b64url(claims: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
 SHAPES = {
     "openai-project": lambda: f"sk-proj-{rand(74, URLSAFE)}T3BlbkFJ{rand(74, URLSAFE)}",
     "openai-legacy": lambda: f"sk-{rand(20)}T3BlbkFJ{rand(20)}",
@@ -51,7 +56,7 @@ SHAPES = {
     "huggingface": lambda: f"hf_{rand(34)}",
     "moonshot": lambda: f"sk-{rand(48)}",
     "kimi-code": lambda: f"sk-kimi-{rand(48)}",
-    "jwt": lambda: "eyJ" + rand(30, URLSAFE) + ".eyJ" + rand(60, URLSAFE) + "." + rand(43, URLSAFE),
+    "jwt": lambda: f"{b64url({'alg': 'HS256', 'typ': 'JWT'})}.{b64url({'sub': rand(12), 'exp': R.randint(1_700_000_000, 1_900_000_000)})}.{rand(43, URLSAFE)}",
     "generic-random": lambda: rand(R.choice([32, 40, 48])),
     "generic-hex": lambda: "".join(R.choice("0123456789abcdef") for _ in range(40)),
 }
@@ -156,8 +161,18 @@ def new_catch_classes() -> list[tuple[str, str, str]]:
         ("http", "Authorization: Token {k}"), ("http", "Authorization: Basic {b}"), ("python", 'headers = {{"Authorization": "Bot {k}"}}'),
         ("shell", "curl -H 'Authorization: ApiKey {k}' https://api.service.io"), ("typescript", "headers: {{ Authorization: `Token {k}` }},"),
         ("http", "Proxy-Authorization: Basic {b}"), ("http", "Authorization: sso-key {k}"), ("shell", 'curl -u "deploy:{k}" https://api.service.io'),
+        ("shell", "curl --user ops:{p} https://registry.service.io/v2/"), ("shell", "curl -u {k}: https://api.payments.io/v1/charges"),
+        ("shell", 'curl -H "X-Octopus-ApiKey: {u}" https://deploy.service.io'), ("http", "Authorization: {u}"),
+        ("shell", "curl -H 'Authorization: Bearer {b64}' https://api.service.io"), ("http", "Api-Token: {k}"),
     ):
-        rows.append(("auth-scheme", context, template.format(k=rand(40, URLSAFE), b=basic())))
+        rows.append(("auth-scheme", context, template.format(
+            k=rand(40, URLSAFE), b=basic(), p=mixed(10) + "~", u=uuid.UUID(int=R.getrandbits(128)), b64=base64.b64encode(R.randbytes(90)).decode(),
+        )))
+    for context, template in (
+        ("dotenv", "DATABASE_URL=postgres://app:{p}@db.internal:5432/app"), ("yaml", "  broker: amqp://worker:{p}@rabbit:5672//"),
+        ("python", 'REDIS_URL = "redis://:{p}@cache.internal:6379/0"'), ("markdown", "Clone with `git clone https://bot:{p}@git.service.io/team/repo.git`."),
+    ):
+        rows.append(("url-credentials", context, template.format(p=mixed(R.choice([14, 20])))))
     for context, template in (
         ("markdown", "| `OPENAI_API_KEY` | `{v}` | the key for the proxy |"),
         ("markdown", "| api_key | {k} |"),
@@ -284,6 +299,22 @@ def new_pass_classes() -> list[tuple[str, str, str]]:
         ("python", 'response = requests.get(url, params={{"key": api_key2}})'), ("markdown", "https://docs.service.io/auth?token_type=access&scope=read2"),
     ]
     rows += [("key-ish-name", context, line.format(NL=NL)) for context, line in names]
+    urls = [
+        "DATABASE_URL=postgres://user:password@localhost:5432/app", "redis://:changeme@localhost:6379", "amqp://guest:guest@localhost:5672/",
+        "mongodb://admin:admin123@localhost:27017", "https://user:${GIT_TOKEN}@github.com/org/repo.git", "postgresql://postgres:postgres@db:5432/test",
+        "curl -u elastic:$ELASTIC_PASSWORD https://localhost:9200", "curl -u user:pass https://httpbin.org/basic-auth/user/pass",
+    ]
+    rows += [("url-placeholder", "mixed", line) for line in urls]
+    others = [
+        ("json", '"sessionKey": "agent:main:subagent:{u}",'), ("javascript", "clientKey = 'dGhlIHNhbXBsZSBub25jZQ=='"),
+        ("yaml", "accountKeys: ['{b58}']"), ("python", 'artifact = ln.Artifact.get(key="experiments/run_2025_10.parquet")'),
+        ("json", '"registry-auth-token": ["registry-auth-token@5.1.0", "", {{}}, ""],'), ("python", 'NEXTAUTH_SECRET = "generate-with-openssl-rand-base64-32"'),
+        ("markdown", "- SOLANA_PRIVATE_KEY: Base58-encoded Solana private key"), ("shell", "export API_KEY=sk-or-v1-project2-key"),
+        ("json", '"Authorization": "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.{s}"'),
+        ("yaml", "token: xoxb-xoxb-my-bot-token"), ("json", '"token3": "xoxp-1234-1234-1234-{h}"'),
+    ]
+    b58 = "".join(R.choice("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") for _ in range(44))
+    rows += [("not-a-credential", context, line.format(u=uuid.UUID(int=R.getrandbits(128)), b58=b58, s=rand(43, URLSAFE), h=hexs(32))) for context, line in others]
     return rows
 
 

@@ -16,18 +16,27 @@ from pathlib import Path
 from ..untrusted import for_line
 from .findings import Finding
 
-SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache",
-    ".hypothesis", ".tox", ".nox", "dist", "build", ".eggs", ".idea", ".vscode", ".next", "target", "vendor", ".cache",
-}
+# Never anyone's own code: version control, caches, installed third-party packages.
+SCAN_SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "bower_components", "__pycache__", ".pytest_cache", ".ruff_cache",
+    ".mypy_cache", ".hypothesis", ".tox", ".nox", ".eggs", ".cache",
+})
+# A skill's checks also leave out what a build produces and editors keep (the key scan in
+# --scan mode reads these: a key shipped in dist/ leaks as surely as one in src/).
+SKIP_DIRS = SCAN_SKIP_DIRS | {"dist", "build", ".idea", ".vscode", ".next", "target", "vendor"}
 MAX_TEXT_BYTES = 16 * 1024 * 1024
+# Formats that are binary by definition: not opened at all (and counted as binary), as gitleaks does.
+BINARY_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .bmp .ico .webp .tif .tiff .psd .mp3 .mp4 .mov .avi .webm .wav .flac .ogg .woff .woff2 .ttf .otf .eot "
+    ".zip .gz .tgz .bz2 .xz .zst .7z .rar .jar .whl .egg .so .dylib .dll .exe .o .a .pyc .pyo .class .wasm .pdf .sqlite .db".split()
+)
 IGNORE_FILE = ".skill-validate-ignore"
 MAX_IGNORE_BYTES = 64 * 1024
 SNIFF_BYTES = 8192
 
 
-def _skip_dir(name: str) -> bool:
-    return name in SKIP_DIRS or name.endswith(".egg-info")
+def _skip_dir(name: str, skip: frozenset[str]) -> bool:
+    return name in skip or name.endswith(".egg-info")
 
 
 @dataclass
@@ -47,14 +56,14 @@ class Folder:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    skip_dirs: bool = True
+    skip_dirs: frozenset[str] = SKIP_DIRS
     _text: dict[str, str | None] = field(default_factory=dict)
     _bytes: dict[str, bytes | None] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
     trees: dict[str, object] = field(default_factory=dict)  # parsed Python, shared by every check
 
     @classmethod
-    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: bool = True) -> Folder:
+    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: frozenset[str] = SKIP_DIRS) -> Folder:
         """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``."""
         root = Path(path)
         folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []), skip_dirs=skip_dirs)
@@ -103,7 +112,7 @@ class Folder:
                     self.skipped.append(Skipped(rel + "/", "excluded"))
                 elif os.path.islink(full):
                     self._check_link(full, rel, real_root)
-                elif self.skip_dirs and _skip_dir(name):
+                elif _skip_dir(name, self.skip_dirs):
                     self.skipped.append(Skipped(rel + "/", "skipped folder"))
                 else:
                     kept.append(name)
@@ -172,12 +181,25 @@ class Folder:
         if rel not in self._text:
             from .textfile import decode
 
-            data = self.raw(rel) if rel in self._sizes else None
+            data, binary = None, False
+            if rel in self._sizes:
+                binary = rel not in self._bytes and (os.path.splitext(rel)[1].lower() in BINARY_SUFFIXES or self._binary_start(rel))
+                data = None if binary else self.raw(rel)
             text = decode(data) if data is not None else None
-            if data is not None and text is None:
+            if binary or (data is not None and text is None):
                 self.skipped.append(Skipped(rel, "binary"))
             self._text[rel] = text
         return self._text[rel]
+
+    def _binary_start(self, rel: str) -> bool:
+        """Look at the first bytes before reading a whole file: most binaries end the question there."""
+        from .textfile import SNIFF, binary
+
+        try:
+            with open(self.root / rel, "rb") as handle:
+                return binary(handle.read(SNIFF))
+        except OSError:
+            return False  # raw() reports it
 
     def has(self, rel: str) -> bool:
         return rel in self._sizes

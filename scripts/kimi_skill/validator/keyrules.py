@@ -12,9 +12,13 @@ example by no rule. Shapes follow the vendors' documented formats and gitleaks' 
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import random
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 EDGE = r"(?<![A-Za-z0-9_+/.-])"
@@ -31,10 +35,34 @@ class KeyRule:
     context: re.Pattern[str] | None = None  # must also match the line (or the line before)
     catch: tuple[str, ...] = field(default=())
     passes: tuple[str, ...] = field(default=())
+    check: Callable[[str], bool] | None = None  # a structural test the value must also pass
 
 
-def _rule(id: str, kind: str, keywords: str, pattern: str, catch: tuple[str, ...], passes: tuple[str, ...] = (), entropy: float = 3.0, context: str | None = None) -> KeyRule:
-    return KeyRule(id, kind, tuple(keywords.split()), re.compile(pattern), entropy, re.compile(context, re.I) if context else None, catch, passes)
+def _rule(
+    id: str, kind: str, keywords: str, pattern: str, catch: tuple[str, ...], passes: tuple[str, ...] = (), entropy: float = 3.0,
+    context: str | None = None, check: Callable[[str], bool] | None = None,
+) -> KeyRule:
+    return KeyRule(id, kind, tuple(keywords.split()), re.compile(pattern), entropy, re.compile(context, re.I) if context else None, catch, passes, check)
+
+
+def _b64json(part: str) -> object:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+
+
+JWT_SAMPLES = ("1234567890", "John Doe", "1516239022")  # the claims of the jwt.io sample token
+
+
+def real_jwt(value: str) -> bool:
+    """A JWT whose header decodes, and not the jwt.io sample that documentation everywhere copies."""
+    header, payload = value.split(".")[:2]
+    decoded_header = _b64json(header)
+    if not isinstance(decoded_header, dict) or "alg" not in decoded_header:
+        return False
+    claims = _b64json(payload)
+    return not (isinstance(claims, dict) and any(str(v) in JWT_SAMPLES for v in claims.values()))
 
 
 RULES: tuple[KeyRule, ...] = (
@@ -79,8 +107,8 @@ RULES: tuple[KeyRule, ...] = (
           ("url: https://hooks.slack.com/services/T{U8}/B{U10}/{a24}",), ("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",)),
     _rule("sendgrid", "SendGrid key", "sg.", EDGE + r"(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})" + END, ("SENDGRID_API_KEY=SG.{u22}.{u43}",)),
     _rule("mailgun", "Mailgun key", "key- mailgun", EDGE + r"((?:key|pubkey)-[a-f0-9]{32})" + END, ("MAILGUN_API_KEY=key-{h32}",), ("key-value store",)),
-    _rule("twilio", "Twilio key", "sk", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("SKU12345",), 3.0, r"twilio|_sid|api_key|apikey|sk"),
-    _rule("telegram", "Telegram bot token", "telegr bot", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),
+    _rule("twilio", "Twilio key", "twilio", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("twilio sku SKU12345",)),
+    _rule("telegram", "Telegram bot token", ":aa", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),
     _rule("discord", "Discord bot token", "discord", EDGE + r"([MN][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})" + END, ("DISCORD_TOKEN=M{a23}.{a6}.{u27}",)),
     # payments
     _rule("stripe", "Stripe key", "_live_ _test_ _prod_", EDGE + r"((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,99})" + END,
@@ -112,8 +140,60 @@ RULES: tuple[KeyRule, ...] = (
     _rule("atlassian", "Atlassian token", "atatt3", EDGE + r"(ATATT3[A-Za-z0-9_=-]{150,})" + END, ("JIRA_API_TOKEN=ATATT3{u186}",)),
     _rule("planetscale", "PlanetScale token", "pscale_", EDGE + r"(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.=-]{32,64})" + END, ("PLANETSCALE_TOKEN=pscale_tkn_{u43}",)),
     _rule("age", "age secret key", "age-secret-key-1", r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})", ("AGE-SECRET-KEY-1{age58}",)),
+    # more AI and data services
+    _rule("tavily", "Tavily key", "tvly-", EDGE + r"(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})" + END, ("TAVILY_API_KEY=tvly-{a32}",)),
+    _rule("langsmith", "LangSmith key", "lsv2_", EDGE + r"(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})" + END, ("LANGSMITH_API_KEY=lsv2_pt_{h32}_{h10}",)),
+    _rule("langfuse", "Langfuse secret key", "sk-lf-", EDGE + r"(sk-lf-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})" + END, ("LANGFUSE_SECRET_KEY=sk-lf-{h8}-{h4}-{h4}-{h4}-{h12}",)),
+    _rule("pinecone", "Pinecone key", "pcsk_", EDGE + r"(pcsk_[A-Za-z0-9_]{50,})" + END, ("PINECONE_API_KEY=pcsk_{a6}_{a60}",)),
+    _rule("firecrawl", "Firecrawl key", "fc-", EDGE + r"(fc-[a-f0-9]{32})" + END, ("FIRECRAWL_API_KEY=fc-{h32}",)),
+    _rule("fireworks", "Fireworks key", "fw_", EDGE + r"(fw_[A-Za-z0-9]{24})" + END, ("FIREWORKS_API_KEY=fw_{a24}",)),
+    _rule("elevenlabs", "ElevenLabs key", "sk_", EDGE + r"(sk_[a-f0-9]{48})" + END, ("ELEVENLABS_API_KEY=sk_{h48}",)),
+    _rule("supabase", "Supabase key", "sbp_ sb_secret_", EDGE + r"(sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{31,})" + END, ("SUPABASE_ACCESS_TOKEN=sbp_{h40}", "key: sb_secret_{u31}")),
+    _rule("google-oauth", "Google OAuth secret", "gocspx- ya29.", EDGE + r"(GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{30,})" + END, ("client_secret: GOCSPX-{u28}", "token = 'ya29.{u60}'")),
+    _rule("facebook", "Facebook token", "eaa facebook", r"(?:(?<![A-Za-z0-9])(EAA[MC][A-Za-z0-9]{100,})|facebook.{0,20}?(?<!\d)(\d{15,16}\|[A-Za-z0-9_-]{27,40}))" + END,
+          ("FB_ACCESS_TOKEN=EAAM{a120}", "facebook {d16}|{u27}")),
+    _rule("sourcegraph", "Sourcegraph token", "sgp_", EDGE + r"(sgp_(?:local_|[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40})" + END, ("SRC_ACCESS_TOKEN=sgp_{h16}_{h40}", "token: sgp_local_{h40}")),
+    _rule("vault", "HashiCorp Vault token", "hvs. hvb. vault", EDGE + r"((?:hvs|hvb)\.[A-Za-z0-9_-]{90,}|s\.[A-Za-z0-9]{24})" + END,
+          ("VAULT_TOKEN=hvs.{u94}", "vault token: s.{a24}"), ("os.path",), 3.0, r"vault|hvs\.|hvb\.|token"),
+    _rule("onepassword", "1Password service account token", "ops_eyj", EDGE + r"(ops_eyJ[A-Za-z0-9+/]{250,}={0,3})" + END, ("OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b260}",)),
+    _rule("artifactory", "Artifactory key", "akcp cmvmdgtu", EDGE + r"(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + END, ("ARTIFACTORY_API_KEY=AKCp{a69}",)),
+    _rule("alibaba", "Alibaba Cloud key", "ltai", r"(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{20})(?![A-Za-z0-9])", ("ALIBABA_ACCESS_KEY_ID=LTAI{a20}",)),
+    _rule("adobe", "Adobe client secret", "p8e-", EDGE + r"(p8e-[A-Za-z0-9]{32})" + END, ("ADOBE_CLIENT_SECRET=p8e-{a32}",)),
+    _rule("intra42", "42 Intra secret", "s-s4t2", EDGE + r"(s-s4t2(?:ud|af)-[a-f0-9]{64})" + END, ("secret: s-s4t2ud-{h64}",)),
+    _rule("sidekiq", "Sidekiq credentials", "contribsys", r"((?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)\s*[:=]\s*[a-f0-9]{8}:[a-f0-9]{8}|[a-f0-9]{8}:[a-f0-9]{8}@(?:gems|enterprise)\.contribsys\.com)",
+          ("source 'https://{h8}:{h8}@gems.contribsys.com/'",)),
+    _rule("teams-webhook", "Microsoft Teams webhook", "webhook.office.com", r"(webhook\.office\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-z0-9-]{36})",
+          ("url: https://acme.webhook.office.com/webhookb2/{h8}-{h4}-{h4}-{h4}-{h12}@{h8}-{h4}-{h4}-{h4}-{h12}/IncomingWebhook/{h32}/{h8}-{h4}-{h4}-{h4}-{h12}",)),
+    _rule("cloudflare-origin", "Cloudflare origin CA key", "v1.0-", EDGE + r"(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})" + END, ("CF_ORIGIN_CA_KEY=v1.0-{h24}-{h146}",)),
+    _rule("dynatrace", "Dynatrace token", "dt0c01.", EDGE + r"(dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64})" + END, ("DT_API_TOKEN=dt0c01.{U24}.{a64}",)),
+    _rule("easypost", "EasyPost key", "ezak eztk", EDGE + r"(EZ[AT]K[A-Za-z0-9]{54})" + END, ("EASYPOST_API_KEY=EZAK{a54}",)),
+    _rule("flutterwave", "Flutterwave secret", "flwseck", EDGE + r"(FLWSECK(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?)" + END, ("FLW_SECRET_KEY=FLWSECK_TEST-{h32}-X",)),
+    _rule("flyio", "Fly.io token", "fo1_ fm1 fm2_", EDGE + r"(fo1_[A-Za-z0-9_-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})" + END, ("FLY_API_TOKEN=fm2_{b120}",)),
+    _rule("harness", "Harness token", "pat. sat.", EDGE + r"((?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})" + END, ("HARNESS_API_KEY=pat.{u22}.{a24}.{a20}",)),
+    _rule("terraform", "Terraform Cloud token", "atlasv1", EDGE + r"([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})" + END, ("TF_TOKEN=\"{a14}.atlasv1.{u67}\"",)),
+    _rule("newrelic", "New Relic key", "nrak- nrjs- nrii-", EDGE + r"(NRAK-[A-Z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9-]{32})" + END, ("NEW_RELIC_API_KEY=NRAK-{U27}",)),
+    _rule("nuget", "NuGet key", "oy2", EDGE + r"(oy2[a-z0-9]{43})" + END, ("NUGET_API_KEY=oy2{h43}",)),
+    _rule("openshift", "OpenShift token", "sha256~", EDGE + r"(sha256~[A-Za-z0-9_-]{43})" + END, ("oc login --token=sha256~{u43}",)),
+    _rule("prefect", "Prefect key", "pnu_", EDGE + r"(pnu_[A-Za-z0-9]{36})" + END, ("PREFECT_API_KEY=pnu_{a36}",)),
+    _rule("readme", "ReadMe key", "rdme_", EDGE + r"(rdme_[a-z0-9]{70})" + END, ("README_API_KEY=rdme_{h70}",)),
+    _rule("sendinblue", "Brevo key", "xkeysib-", EDGE + r"(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})" + END, ("BREVO_API_KEY=xkeysib-{h64}-{a16}",)),
+    _rule("shippo", "Shippo token", "shippo_", EDGE + r"(shippo_(?:live|test)_[a-fA-F0-9]{40})" + END, ("SHIPPO_TOKEN=shippo_live_{h40}",)),
+    _rule("sonar", "SonarQube token", "squ_ sqp_ sqa_", EDGE + r"(sq[upa]_[a-f0-9]{40})" + END, ("SONAR_TOKEN=squ_{h40}",)),
+    _rule("typeform", "Typeform token", "tfp_", EDGE + r"(tfp_[A-Za-z0-9_.=-]{59})" + END, ("TYPEFORM_TOKEN=tfp_{u59}",)),
+    _rule("octopus", "Octopus Deploy key", "api-", r"(?<![A-Za-z0-9])(API-[A-Z0-9]{26})(?![A-Za-z0-9])", ("OCTOPUS_API_KEY=API-{U26}",), ("API-VERSION-HEADER-NAME-IS-HERE",)),
+    _rule("mailchimp", "Mailchimp key", "-us", EDGE + r"([a-f0-9]{32}-us\d{1,2})" + END, ("MAILCHIMP_API_KEY={h32}-us18",)),
+    _rule("maxmind", "MaxMind license key", "_mmk", EDGE + r"([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)" + END, ("MAXMIND_LICENSE_KEY={a6}_{a29}_mmk",)),
+    _rule("mapbox", "Mapbox secret token", "sk.eyj", EDGE + r"(sk\.eyJ[A-Za-z0-9_-]{50,}\.[A-Za-z0-9_-]{22})" + END, ("MAPBOX_TOKEN=sk.eyJ{u60}.{u22}",)),
+    _rule("yandex", "Yandex Cloud key", "aqvn ycaj t1.", EDGE + r"(AQVN[A-Za-z0-9_-]{35,38}|YC[A-Za-z0-9_-]{38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2})" + END, ("YC_API_KEY=AQVN{u36}",), ("YCSB-BENCHMARK",), 3.0, r"yandex|yc_|aqvn|t1\."),
+    _rule("duffel", "Duffel token", "duffel_", EDGE + r"(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})" + END, ("DUFFEL_TOKEN=duffel_live_{u43}",)),
+    _rule("definednetworking", "Defined Networking key", "dnkey-", EDGE + r"(dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52})" + END, ("DN_API_KEY=dnkey-{h26}-{h52}",)),
+    _rule("infracost", "Infracost key", "ico-", EDGE + r"(ico-[A-Za-z0-9]{32})" + END, ("INFRACOST_API_KEY=ico-{a32}",)),
+    _rule("scalingo", "Scalingo token", "tk-us-", EDGE + r"(tk-us-[A-Za-z0-9_-]{48})" + END, ("SCALINGO_API_TOKEN=tk-us-{u48}",)),
+    _rule("clojars", "Clojars token", "clojars_", r"(?i)(?<![A-Za-z0-9])(CLOJARS_[a-z0-9]{60})" + END, ("CLOJARS_TOKEN=CLOJARS_{h60}",)),
+    _rule("settlemint", "SettleMint token", "sm_pat_ sm_aat_ sm_sat_", EDGE + r"(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})" + END, ("token: sm_pat_{a16}",)),
     _rule("jwt", "JWT", "eyj", EDGE + r"(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})" + END,
-          ("Authorization: Bearer eyJ{u30}.eyJ{u60}.{u43}",), ("eyJhbGciOiJIUzI1NiJ9...",)),
+          ("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJ{u60}.{u43}",),
+          ("eyJhbGciOiJIUzI1NiJ9...", "trace eyJ{u30}.eyJ{u60}.{u43}"), check=real_jwt),
 )
 
 

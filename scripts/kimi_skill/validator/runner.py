@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_scripts, hosts
 from .findings import Finding
-from .folder import Folder, Skipped
+from .folder import SCAN_SKIP_DIRS, Folder, Skipped
 from .rules import LOADERS, TARGETS
 from .secrets_scan import ALLOW
 from .skill import load
@@ -48,7 +48,7 @@ def _checkout(path: str) -> bool:
 def validate(path: str, options: Options) -> Result:
     result = Result(path=path)
     if options.scan_only:
-        folder = Folder.load(path, options.exclude)
+        folder = Folder.load(path, options.exclude, SCAN_SKIP_DIRS)
         found: list[Finding] = []
         check_agent_rules.scan_keys(folder, lambda rule, rel, line, col, msg: found.append(Finding(rule, folder.show(rel), line, msg, col)))
         findings = found + folder.findings

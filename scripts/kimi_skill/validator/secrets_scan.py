@@ -21,34 +21,87 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .keyrules import RULES, KeyRule
+from .keyrules import RULES, KeyRule, real_jwt
 
-GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "auth", "bearer", "pwd", "creds")
-HEADER_WORDS = ("authoriz", "api-key", "apikey", "auth-token", "x-token", "private-token")
-KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, "-----begin", " -u ", "--user", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
-KEYWORD_RE = re.compile("|".join(re.escape(k) for k in KEYWORDS))
+GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "bearer", "pwd", "creds")
+HEADER_WORDS = ("authoriz", "api-key", "apikey", "api-token", "auth-token", "x-token", "private-token", "access-token")
+KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, "-----begin", " -u ", "--user", "://", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for many literals, factored by shared prefixes: the engine then tries a few
+    branches per position instead of every keyword (five times faster than a flat alternation)."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+KEYWORD_RE = re.compile(_trie(KEYWORDS))
+# A match is the longest keyword at its place; the keywords inside it (``sk_`` and ``_live_`` in
+# ``sk_live_``) come with it.
+CONTAINED = {k: [inner for inner in KEYWORDS if inner != k and inner in k] for k in KEYWORDS}
+
+
+def _automaton() -> object | None:
+    """Aho-Corasick when pyahocorasick is installed: one pass in C finds every keyword, about
+    three times faster than the regex trie, with the same result."""
+    try:
+        import ahocorasick
+    except ImportError:
+        return None
+    automaton = ahocorasick.Automaton()
+    for keyword in KEYWORDS:
+        automaton.add_word(keyword, keyword)
+    automaton.make_automaton()
+    return automaton
+
+
+AUTOMATON = _automaton()
 RULES_BY_KEYWORD: dict[str, list[KeyRule]] = {}
 for _rule in RULES:
     for _keyword in _rule.keywords:
         RULES_BY_KEYWORD.setdefault(_keyword, []).append(_rule)
 
 AFTER_NAME = "\n"  # the pseudo-keyword of a line whose name is on the line before
+NEEDS_PREVIOUS = frozenset({AFTER_NAME, *(k for rule in RULES if rule.context is not None for k in rule.keywords)})
+ASSIGNMENT_WORDS = frozenset({*GENERIC_WORDS, " -u ", "--user", "://"})
 WINDOW = 4000
 OVERLAP = 400
 PRIVATE_KEY = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)(?: BLOCK)?-----")
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 HEADER = re.compile(
-    r"""(?i)(?<![\w-])(authorization|proxy-authorization|x-api-key|x-goog-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-token)"""
-    r"""["'`]?\s*[:=,]\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|key|sso-key)\s+)?([^\s"'`\\,;)}\]<>]+)"""
+    r"""(?i)(?<![\w-])((?:proxy-)?authorization|x-goog-api-key|(?:x-)?[\w-]*api-?(?:key|token)|x-auth-token|x-access-token|private-token|x-token)"""
+    r"""["'`]?\s*[:=,]\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
+    r"""([^\s"'`\\,;)}\]<>]+)"""
 )
-HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?key$|auth-token$|access-token$|private-token$|^x-token$")
-KEYISH = r"[A-Za-z0-9_.-]*?(?:api[_-]?key|apikey|access[_-]?key|auth[_-]?key|secret|passw(?:or)?d|pwd|credential|creds|private[_-]?key|token|(?<![a-z])key)[A-Za-z0-9_-]*"
-ASSIGN = re.compile(
-    r"""(?i)(?<![A-Za-z0-9])(""" + KEYISH + r""")(?:\\?["'])?\]?\s*(?:=|:=|=>|:|\|\|=|\?=|>)\s*(?:\[\s*)?(?:\\?["'])?([^\s"'`,;)}\]\\<]+)"""
+HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?(?:key|token)$|auth-token$|access-token$|private-token$|^x-token$")
+URL_USERINFO = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]{1,20}://([^\s/:@"'`<>{}]*):([^\s/@"'`<>{}]+)@[\w.-]""")
+KEYISH = r"[A-Za-z0-9_.-]*?(?:secret|passw(?:or)?d|pwd|credential|creds|token|key)[A-Za-z0-9_-]*"
+# ``name = value`` in every language, matched from each secret word of the line outwards (the name
+# then extends left over NAME_CHARS): a regex that began with the name would be tried at every
+# character of the line, the costliest step of the scan.
+SECRET_WORD = re.compile(r"secret|passw|pwd|cred|token|key")
+ASSIGN_TAIL = re.compile(
+    r"""(?i)((?:secret|passw(?:or)?d|pwd|credential|creds|token|key)[A-Za-z0-9_-]*)(?:\\?["'])?\]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*(?:\[\s*)?(?:\\?["'])?([^\s"'`,;)}\]\\<&]+)"""
 )
+NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
+XML = re.compile(r"""(?i)<(""" + KEYISH + r""")>([^\s<>"']+)</""")  # <apiKey>...</apiKey>
 PAIR = re.compile(r"""(?i)["'](""" + KEYISH + r""")["']\s*,\s*["']([^\s"'`\\]+)["']""")  # setenv("API_KEY", "...")
 TABLE = re.compile(r"""(?i)^\s*\|\s*`?(""" + KEYISH + r""")`?\s*\|\s*`?([^\s|`]+)`?\s*\|""")  # | api_key | value |
-CURL_USER = re.compile(r"""(?:\s-u\s*|--user[\s=])\s*["']?([^\s:"'@]+):([^\s"'@]+)""")
+CURL_USER = re.compile(r"""(?:\s-u\s*|--user[\s=])\s*["']?([^\s:"']*)["']?:["']?([^\s"']*)""")
 # A line that is only a name (``Authorization:``, ``api_keys: [``): its value is on the next line.
 NAME_LINE = re.compile(r"""^\s*(?:-\s*)?["']?(""" + KEYISH + r"""|(?:proxy-)?authorization|x-[a-z-]*(?:key|token))["']?\s*[:=]\s*\[?\s*$""", re.I)
 VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?["'`]?(?:(bearer|token|basic|bot|apikey)\s+)?([^\s"'`\\,;)}\]]+)["'`]?\s*,?\s*$""", re.I)
@@ -60,7 +113,7 @@ COMMAND_HINT = re.compile(r"(?i)(^\s*(export|set|setx)\s|\$env:|\bcurl\b|\bwget\
 PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
-    "key_here", "not-a-real", "notreal", "fake", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
+    "key_here", "not-a-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
     "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here",
 )
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
@@ -70,14 +123,31 @@ NOT_SECRET_NAMES = re.compile(
     r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique)[_-]?keys?$|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe)"
+    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys?$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$")
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
-SLUG_PART = re.compile(r"^(?:[a-z]{1,12}|\d+|)$")
+TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
+SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z][a-z]{1,14}\d{0,4}|\d+|)$")
+PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
+PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$")
+SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
+NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+SECRET_TAILS = frozenset(
+    "key keys apikey apikeys secret secrets token tokens password passwords passwd pwd pass passphrase credential credentials "
+    "creds pat auth sig dsn sk".split()
+)
+COMPOUND_TAIL = re.compile(
+    r"^(?:app|client|user|master|secret|service|access|auth|private|signing|sign|license|project|account|admin|consumer|api|"
+    r"session|encryption|enc|hmac|jwt|bot|bearer|refresh|webhook|id|dev|sdk|server|root)(?:key|token|secret|password|pass|pwd)$"
+)
+QUALIFIERS = frozenset(
+    "prod production dev development test testing live staging stage local default value val str string b64 base64 hex raw "
+    "env old new main primary secondary backup encoded enc base".split()
+)
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2")
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
@@ -108,31 +178,50 @@ def entropy(value: str) -> float:
     return -sum(c / total * math.log2(c / total) for c in counts.values())
 
 
+PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
+
+
 def _sequential(value: str) -> bool:
-    steps = sum(1 for a, b in itertools.pairwise(value) if abs(ord(b) - ord(a)) == 1)
-    return steps >= (len(value) - 1) * 0.5
+    """abcdef123456, A1B2C3D4E5F6: a run typed by hand, also when letters and digits alternate."""
+    for run in (value, [c for c in value if c.isalpha()], [c for c in value if c.isdigit()]):
+        if len(run) < 8:
+            continue
+        steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
+        if max(steps.count(1), steps.count(-1)) >= len(steps) * 0.6:
+            return True
+    return False
 
 
 def is_placeholder(value: str, prefixed: bool = False) -> bool:
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
     of letters only (Hugging Face tokens are) is not taken for a variable name."""
-    lowered = value.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS):
-        return True
     if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#")) or value.endswith(("...", "…")):
+        return True
+    if PLACEHOLDER_RE.search(value.lower()):
         return True
     if not prefixed and IDENT.match(value) and (not any(c.isdigit() for c in value) or SNAKE_NAME.match(value)):
         return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
-    if len(set(value)) <= 4 or _sequential(value):
-        return True
-    return max(Counter(value).values()) > len(value) * 0.4  # sk-aaaaaaaa1aaaa...: padded
+    if len(set(value)) <= 4 or max(Counter(value).values()) > len(value) * 0.4:
+        return True  # sk-aaaaaaaa1aaaa...: padded
+    return _sequential(value)
 
 
 def _code(value: str, rest: str) -> bool:
-    """``value`` is an expression, not a literal: a call, an attribute, an operator follows."""
-    if DOTTED.match(value) or value.endswith(("(", "[")) or rest.startswith(("(", "[", ".", " +", " ?", " or ", " and ", " if ")):
+    """``value`` is an expression, not a literal: a call, an index, an attribute, an operator."""
+    if "(" in value or "[" in value or DOTTED.match(value) or rest.startswith(("(", "[", ".", " +", " ?", " or ", " and ", " if ")):
         return True
     return bool(IDENT.match(value)) and (rest[:1] in ("(", ".", "[") or rest.startswith(" ("))
+
+
+def secret_name(name: str) -> bool:
+    """The name ends in a secret's word (``SEARCH_TOKEN``, ``apiKey``, ``client_secret_prod``),
+    not in something about one (``token_address``, ``ACCESS_TOKEN_LIFETIME``, ``keyPrefix``)."""
+    words = [w.lower() for w in NAME_WORD.findall(name)]
+    while words and (words[-1] in QUALIFIERS or words[-1].isdigit() or (words[-1][:1] == "v" and words[-1][1:].isdigit())):
+        words.pop()
+    if not words:
+        return False
+    return words[-1] in SECRET_TAILS or bool(COMPOUND_TAIL.match(words[-1]))
 
 
 def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
@@ -140,15 +229,22 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
     floor = 12 if short_ok else 16
     if len(value) < floor or len(value) > 1000:
         return False
-    if "://" in value or value.count("/") >= 3 or value.count(".") >= 3 or value.startswith(("/", "./", "~/")):
+    if "://" in value or _pathlike(value) or value.count(".") >= 3 or value.startswith(("/", "./", "~/")):
         return False
     if UUID.match(value) or ADDRESS.match(value):
         return False
+    if value.startswith("eyJ") and value.count(".") == 2:
+        return real_jwt(value)
     if value.startswith(PUBLIC_PREFIXES):
         return False  # publishable keys and public keys are meant to be shared
-    parts = re.split(r"[-_.]", value)
-    if len(parts) >= 3 and all(SLUG_PART.match(part) for part in parts):
-        return False  # my-secret-token-12345: words, not randomness
+    if _illustrative(value):
+        return False  # my-secret-token-12345, xoxp-1234-1234-1234-...: words or a repeated group
+    if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value):
+        return False  # path-key@3.1.1, someone@example.org, models/exp-42.pkl
+    if any(word in value.lower() for word in SELF_DESCRIBING):
+        return False  # user_password_123!: a value that names itself is an illustration
+    if value.count(":") >= 2 or _encoded_words(value):
+        return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
     digits = any(c.isdigit() for c in value)
     letters = any(c.isalpha() for c in value)
     if not (digits and letters):
@@ -160,17 +256,58 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
         return entropy(value) >= (2.8 if len(value) < 20 else 3.0)
     if len(value) < 16:
         classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value), digits, any(not c.isalnum() for c in value)))
-        return classes >= 3 and entropy(value) >= 3.2
+        return (classes >= 3 and entropy(value) >= 3.2) or (classes == 2 and entropy(value) >= 3.6)
     return entropy(value) >= 3.5
+
+
+def _illustrative(value: str) -> bool:
+    """xoxb-my-bot-token, xoxp-1234-1234-1234-...: a vendor prefix on words or a repeated group."""
+    parts = [part for part in re.split(r"[-_.]", value) if part]
+    if len(parts) >= 3 and all(SLUG_PART.match(part) for part in parts):
+        return True
+    return any(parts.count(part) >= 3 for part in set(parts) if len(part) >= 3)
+
+
+def _pathlike(value: str) -> bool:
+    """a/b/c/d.txt is a path; base64 has slashes too, but between random mixed-case runs."""
+    if value.count("/") < 3 or "+" in value:
+        return False
+    segments = [part for part in value.split("/") if part]
+    return sum(1 for part in segments if part.islower() or part.isdigit() or len(part) <= 3) * 2 >= len(segments)
+
+
+def _encoded_words(value: str) -> bool:
+    """Base64 that decodes to plain words with spaces: text someone encoded, not random bytes."""
+    if len(value) % 4 or not BASE64_BODY.match(value):
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return " " in decoded and all(c.isalnum() or c in " .,:;!?'-_" for c in decoded)
 
 
 def _candidates(text: str) -> dict[int, set[str]]:
     """Line start offsets -> the keywords found on that line."""
     lowered = text.lower()
     lines: dict[int, set[str]] = {}
-    for match in KEYWORD_RE.finditer(lowered):
-        start = lowered.rfind("\n", 0, match.start()) + 1
-        lines.setdefault(start, set()).add(match.group())
+    if AUTOMATON is not None:
+        line_end, words = -1, set()
+        for end, keyword in AUTOMATON.iter(lowered):  # type: ignore[attr-defined]
+            if end >= line_end:  # the first keyword of a line
+                begin = end - len(keyword) + 1
+                line_end = _line_end(lowered, begin)
+                words = lines.setdefault(lowered.rfind("\n", 0, begin) + 1, set())
+            words.add(keyword)
+    else:
+        search = KEYWORD_RE.search
+        match = search(lowered)
+        while match:
+            start = lowered.rfind("\n", 0, match.start()) + 1
+            words = lines.setdefault(start, set())
+            words.add(match.group())
+            words.update(CONTAINED[match.group()])
+            match = search(lowered, match.start() + 1)  # not match.end(): keywords may overlap (sk_ and _live_)
     for start in [start for start in lines if _ends_open(lowered, start)]:
         end = _line_end(lowered, start)
         if end < len(lowered) and NAME_LINE.match(text[start:end]):
@@ -197,8 +334,11 @@ def scan_text(text: str) -> Iterator[Hit]:
         last = start
         end = text.find("\n", start)
         line = text[start : end if end != -1 else len(text)]
-        previous = text[text.rfind("\n", 0, max(0, start - 1)) + 1 : max(0, start - 1)] if start else ""
-        following = text[end + 1 : text.find("\n", end + 1) if text.find("\n", end + 1) != -1 else len(text)] if end != -1 else ""
+        previous = following = ""
+        if start and not words.isdisjoint(NEEDS_PREVIOUS):
+            previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+        if end != -1 and "-----begin" in words:
+            following = text[end + 1 : _line_end(text, end + 1)]
         if len(line) <= WINDOW:
             yield from scan_line(line, line_no, words, previous, following)
             continue
@@ -217,25 +357,45 @@ def scan_text(text: str) -> Iterator[Hit]:
 def _basic_secret(value: str) -> bool:
     """``Basic`` credentials are user:password in base64: a secret when the password is one."""
     try:
-        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
         return False
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return looks_random(value, "password")  # not text: a random credential in its own right
     user, _, password = decoded.partition(":")
-    return bool(user) and len(password) >= 8 and not is_placeholder(password) and not is_placeholder(decoded)
+    return bool(user) and password_like(password) and not is_placeholder(decoded)
+
+
+def password_like(password: str) -> bool:
+    """An explicit password (``curl -u``, Basic, a URL's userinfo): shorter is fine when it is mixed."""
+    if is_placeholder(password) or len(password) < 8 or any(word in password.lower() for word in SELF_DESCRIBING):
+        return False
+    if len(password) >= 12:
+        mixed_letters = password.isalpha() and not password.islower() and not password.isupper() and entropy(password) >= 3.5
+        return mixed_letters or looks_random(password, "password", short_ok=True)
+    classes = sum((any(c.islower() for c in password), any(c.isupper() for c in password), any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))
+    return classes >= 3 and entropy(password) >= 2.9
 
 
 def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: str = "", following: str = "") -> Iterator[Hit]:
     lowered = line.lower()
     if words is None:
         words = {k for k in KEYWORDS if k in lowered}
-    command = bool(COMMAND_HINT.search(line))
     seen: set[str] = set()
+    command: list[bool] = []  # is the line a command? Asked only once something is found
 
-    def hit(col: int, kind: str, value: str, argv: bool = False) -> Hit | None:
+    def hit(col: int, kind: str, value: str, argv: bool | None = None) -> Hit | None:
+        """``argv`` None: in argv when the line is a command."""
         for known in seen:
             if value in known or known in value:
                 return None  # the same secret, or part of one already reported on this line
         seen.add(value)
+        if argv is None:
+            if not command:
+                command.append(bool(COMMAND_HINT.search(line)))
+            argv = command[0]
         return Hit(line_no, col + 1, kind, value, argv)
 
     rules: dict[str, KeyRule] = {}
@@ -250,7 +410,11 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
             value = match.group(group)
             if is_placeholder(value, prefixed=rule.context is None) or entropy(value) < rule.entropy:
                 continue
-            found = hit(match.start(group), rule.kind, value, command)
+            if rule.check is not None and not rule.check(value):
+                continue
+            if _illustrative(value) or TRAILING_PLACEHOLDER.match(line, match.end(group)):
+                continue
+            found = hit(match.start(group), rule.kind, value)
             if found:
                 yield found
     if "-----begin" in words:
@@ -259,12 +423,19 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
             found = hit(pem.start(), "private key", pem.group(0), False)
             if found:
                 yield found
-    yield from _headers(line, lowered, command, hit)
+    if not words.isdisjoint(HEADER_WORDS):
+        yield from _headers(line, hit)
     if previous and AFTER_NAME in words:
-        yield from _after_name(line, previous, command, hit)
-    if not any(word in lowered for word in GENERIC_WORDS) and "?" not in line and "&" not in line and "-u" not in line:
+        yield from _after_name(line, previous, hit)
+    if words.isdisjoint(ASSIGNMENT_WORDS) and "?" not in line and "&" not in line:
         return
-    yield from _assignments(line, command, hit)
+    yield from _assignments(line, hit)
+
+
+def _prose(line: str, start: int, end: int) -> bool:
+    """``Key: Base58-encoded Solana key``: an unquoted value followed by more words describes."""
+    quoted = line[start - 1 : start] in ("'", '"', "`")
+    return not quoted and bool(PROSE_AFTER.match(line, end))
 
 
 def _pem_body(rest: str, following: str) -> bool:
@@ -273,17 +444,16 @@ def _pem_body(rest: str, following: str) -> bool:
     return bool(BASE64_BODY.match(body[:64])) and not is_placeholder(body[:64])
 
 
-def _headers(line: str, lowered: str, command: bool, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
-    if any(word in lowered for word in HEADER_WORDS):
-        for match in HEADER.finditer(line):
-            scheme, value = (match.group(2) or "").lower(), match.group(3).strip()
-            if _header_secret(scheme, value):
-                found = hit(match.start(3), f"{match.group(1)} header value", value, command)
-                if found:
-                    yield found
+def _headers(line: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+    for match in HEADER.finditer(line):
+        scheme, value = (match.group(2) or "").lower(), match.group(3).strip()
+        if _header_secret(scheme, value):
+            found = hit(match.start(3), f"{match.group(1)} header value", value)
+            if found:
+                yield found
 
 
-def _after_name(line: str, previous: str, command: bool, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+def _after_name(line: str, previous: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
     """A value whose name is on the line before: recorded HTTP headers, YAML lists, JSON arrays."""
     named = NAME_LINE.match(previous)
     value = VALUE_LINE.match(line)
@@ -291,44 +461,82 @@ def _after_name(line: str, previous: str, command: bool, hit) -> Iterator[Hit]: 
         return
     name, scheme, secret = named.group(1), (value.group(1) or "").lower(), value.group(2)
     header = bool(HEADER_NAMES.search(name))
-    if not header and NOT_SECRET_NAMES.search(name):
+    if not header and (NOT_SECRET_NAMES.search(name) or not secret_name(name)):
         return
     if header or scheme:
         ok = _header_secret(scheme, secret)
     else:
         ok = not is_placeholder(secret) and not _code(secret, "") and looks_random(secret, name, short_ok=bool(CERTAIN_NAME.search(name)))
     if ok:
-        found = hit(value.start(2), f"value of {name}", secret, command)
+        found = hit(value.start(2), f"value of {name}", secret)
         if found:
             yield found
 
 
 def _header_secret(scheme: str, value: str) -> bool:
+    """A credential header's value: UUIDs count here (many services issue UUID keys)."""
     if is_placeholder(value):
         return False
     if scheme == "basic":
         return _basic_secret(value)
-    return looks_random(value, "token", short_ok=bool(scheme))
+    if UUID.match(value):
+        return not _sequential(value.replace("-", "")) and len(set(value)) > 8
+    return looks_random(value, "token", short_ok=True)
 
 
-def _assignments(line: str, command: bool, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
-    for pattern, argv in ((ARGV, True), (EXPORT, True), (ASSIGN, False), (PAIR, False), (TABLE, False), (QUERY, False)):
-        for match in pattern.finditer(line):
-            name, raw = match.group(1), match.group(2).strip()
-            value = raw.rstrip(".")
-            if NOT_SECRET_NAMES.search(name) or is_placeholder(raw) or is_placeholder(value):
-                continue
-            rest = line[match.end(2) : match.end(2) + 6]
-            if _code(value, rest):
-                continue
-            if not looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name))):
-                continue
-            found = hit(match.start(2), f"value of {name}", value, argv and command)
-            if found:
-                yield found
+def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int, bool]]:
+    """(name, value, value start, value end, lands in argv) for each way a line names a value."""
+    if "--" in line:
+        for match in ARGV.finditer(line):
+            yield match.group(1), match.group(2), match.start(2), match.end(2), True
+    if "=" in line:
+        match = EXPORT.match(line)
+        if match:
+            yield match.group(1), match.group(2), match.start(2), match.end(2), True
+    covered = 0
+    for word in SECRET_WORD.finditer(lowered):
+        if word.start() < covered:
+            continue
+        match = ASSIGN_TAIL.match(line, word.start())
+        if match is None:
+            continue
+        covered = match.end(1)
+        start = word.start()
+        while start and line[start - 1] in NAME_CHARS:
+            start -= 1
+        yield line[start : match.end(1)], match.group(2), match.start(2), match.end(2), False
+    for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
+        if needs in line:
+            for match in pattern.finditer(line):
+                yield match.group(1), match.group(2), match.start(2), match.end(2), False
+
+
+def _assignments(line: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+    for name, raw, start, end, argv in _named_values(line, line.lower()):
+        raw = raw.strip()
+        value = raw.rstrip(".")
+        if len(value) < 12 or raw.endswith(("...", "…")) or _code(value, line[end : end + 6]):
+            continue  # shorter than any secret a name can vouch for, elided, or an expression
+        if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value) or _prose(line, start, end):
+            continue
+        if not looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name))):
+            continue
+        found = hit(start, f"value of {name}", value, None if argv else False)
+        if found:
+            yield found
     for match in CURL_USER.finditer(line):
-        password = match.group(2)
-        if not is_placeholder(password) and looks_random(password, "password", short_ok=True):
+        user, password = match.group(1).strip("{}"), match.group(2).strip("{}")
+        if password and password_like(password):
             found = hit(match.start(2), "password in a user:password pair", password, True)
-            if found:
-                yield found
+        elif not password and user and not is_placeholder(user) and looks_random(user, "token", short_ok=True):
+            found = hit(match.start(1), "key given as the user of a user:password pair", user, True)  # Stripe-style -u KEY:
+        else:
+            found = None
+        if found:
+            yield found
+    if "://" in line:
+        for match in URL_USERINFO.finditer(line):
+            if password_like(match.group(2)):
+                found = hit(match.start(2), "password in a URL", match.group(2))
+                if found:
+                    yield found

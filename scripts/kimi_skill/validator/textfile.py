@@ -26,6 +26,13 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def binary(sample: bytes) -> bool:
+    """The first SNIFF bytes say the file is binary: NULs that are not UTF-16, and control bytes."""
+    if any(sample.startswith(bom) for bom, _ in _BOMS) or b"\0" not in sample or _utf16_without_bom(sample):
+        return False
+    return sum(sample.count(bytes([c])) for c in _CONTROL) > len(sample) * 0.02
+
+
 def decode(data: bytes) -> str | None:
     """The text of ``data``, or None when it is binary."""
     for bom, encoding in _BOMS:
