@@ -399,3 +399,18 @@ def test_wrongly_typed_openclaw_fields_are_findings_not_crashes(tmp_path, metada
     files = {"SKILL.md": f"---\nname: demo-skill\ndescription: Use it when testing.\nmetadata:\n{metadata}---\n# B\n"}
     result = validate(str(materialise(tmp_path, files)), Options(targets=["openclaw"]))
     assert any(f.rule == "frontmatter-schema" for f in result.findings)
+
+
+def test_another_authors_plugin_may_bundle_the_skill_under_its_own_name(tmp_path):
+    files = {k: v for k, v in BASE.items() if k != "skill.yaml"}
+    files[".claude-plugin/plugin.json"] = '{"name": "weather-tools", "version": "2.0.0", "description": "Tools for weather."}\n'
+    rules = {f.rule for f in validate(str(materialise(tmp_path, files)), Options()).findings}
+    assert "plugin-mismatch" not in rules
+
+
+def test_plugin_manifests_of_one_folder_must_agree_on_the_version(tmp_path):
+    files = {k: v for k, v in BASE.items() if k != "skill.yaml"}
+    files[".claude-plugin/plugin.json"] = '{"name": "weather-tools", "version": "2.0.0"}\n'
+    files[".codex-plugin/plugin.json"] = '{"name": "weather-tools", "version": "1.9.0"}\n'
+    found = [(f.rule, f.path.rsplit("/", 2)[-2:], f.line) for f in validate(str(materialise(tmp_path, files)), Options()).findings if f.rule == "plugin-mismatch"]
+    assert found == [("plugin-mismatch", [".codex-plugin", "plugin.json"], 1)]

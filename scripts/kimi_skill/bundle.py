@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from .args import OneLineParser
+from .untrusted import for_line
 from .validator.hosts import TARGETS
 from .validator.runner import Options, validate
 
@@ -68,8 +70,9 @@ def files_to_ship(root: Path) -> list[str]:
     return shipped
 
 
-def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
-    """Write ``output/<name>.skill``; return its path and file count, or raise BundleError."""
+def build(root: Path, output: Path, name: str = "kimi", gemini: bool = False) -> tuple[Path, int]:
+    """Write ``output/<name>.skill`` (and with ``gemini`` the extension folder
+    ``output/<name>-gemini/``); return the bundle's path and file count, or raise BundleError."""
     files = files_to_ship(root)
     if "SKILL.md" not in files:
         raise BundleError(f"{root} has no SKILL.md")
@@ -100,22 +103,44 @@ def build(root: Path, output: Path, name: str = "kimi") -> tuple[Path, int]:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, (staged / rel).read_bytes())  # the validated copy, not the source
         partial.replace(bundle)
+        if gemini:
+            _gemini_extension(root, staged, output / f"{name}-gemini", name)
     return bundle, len(files)
+
+
+def _gemini_extension(root: Path, staged: Path, target: Path, name: str) -> None:
+    """Gemini CLI loads an extension's skills only from ``skills/<name>/``, never from its root, so
+    the extension is this folder: the manifest beside a copy of the validated skill."""
+    manifest = root / "gemini-extension.json"
+    if not manifest.is_file():
+        raise BundleError(f"{root} has no gemini-extension.json")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(staged, target / "skills" / name)
+    shutil.copy(manifest, target / "gemini-extension.json")
 
 
 def parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog="package.py", description="Build dist/kimi.skill, validated for every host first.")
+    p.add_argument("skill", nargs="?", metavar="SKILL_DIR", help="the skill folder (default: the one this script belongs to, else the current folder)")
     p.add_argument("--output", default="dist", metavar="DIR", help="where to write kimi.skill (default dist/)")
+    p.add_argument("--gemini-extension", action="store_true", help="also write DIR/kimi-gemini/, a Gemini CLI extension holding the skill")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    root = Path(__file__).resolve().parents[2]
+    own = Path(__file__).resolve().parents[2]  # the skill folder when run from a checkout or a bundle
+    root = Path(args.skill) if args.skill else own if (own / "SKILL.md").is_file() else Path.cwd()
+    if not (root / "SKILL.md").is_file():
+        sys.stderr.write(f"error: {for_line(str(root))} holds no SKILL.md; pass the skill folder (see package.py --help)\n")
+        return 2
     try:
-        bundle, count = build(root, Path(args.output))
+        bundle, count = build(root, Path(args.output), gemini=args.gemini_extension)
     except BundleError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
     print(f"{bundle} ({count} files, validated for agentskills, claude-code, claude-ai, codex, openclaw, clawhub)")
+    if args.gemini_extension:
+        print(f"{bundle.parent / 'kimi-gemini'} (Gemini CLI extension: gemini extensions install {bundle.parent / 'kimi-gemini'} --consent)")
     return 0

@@ -37,12 +37,22 @@ def _steps(base_url: str, home: str) -> int:
     print("# The emulated model echoes your prompt; Kimi models reason first.\n", flush=True)
     worst = 0
     for step in STEPS:
-        print(f"$ python3 scripts/{' '.join(_quote(a) for a in step)}", flush=True)
-        code = subprocess.run([sys.executable, str(SCRIPTS / step[0]), *step[1:]], env=env, stdin=subprocess.DEVNULL, cwd=home).returncode
+        shown, argv = _command(step)
+        print(f"$ {' '.join(_quote(a) for a in shown)}", flush=True)
+        code = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, cwd=home).returncode
         print(f"(exit {code})\n", flush=True)
         worst = max(worst, code)
     print("# For real: export RUNAPI_TOKEN from your secret store, then run the same commands.")
     return worst
+
+
+def _command(step: list[str]) -> tuple[list[str], list[str]]:
+    """From a checkout the scripts run as an agent runs them; from a pip install, as commands."""
+    script, rest = step[0], step[1:]
+    if (SCRIPTS / script).is_file():
+        return ["python3", f"scripts/{script}", *rest], [sys.executable, str(SCRIPTS / script), *rest]
+    name = script.removesuffix(".py")
+    return [f"kimi-skill-{name}", *rest], [sys.executable, "-c", f"from kimi_skill.entry import {name}; {name}()", *rest]
 
 
 def _quote(arg: str) -> str:

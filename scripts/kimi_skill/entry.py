@@ -47,7 +47,15 @@ def finish(code: int) -> NoReturn:
     exit_now(code)
 
 
+def _console(command: str) -> None:
+    """Run as an installed command: usage lines and errors name the command, not the script."""
+    from . import args
+
+    args.COMMAND = command
+
+
 def chat() -> NoReturn:
+    _console("kimi-skill-chat")
     protect("chat.py")
     from .commands.chat import chat_main
 
@@ -55,6 +63,7 @@ def chat() -> NoReturn:
 
 
 def stream() -> NoReturn:
+    _console("kimi-skill-stream")
     protect("stream.py")
     from .commands.chat import stream_main
 
@@ -62,6 +71,7 @@ def stream() -> NoReturn:
 
 
 def models() -> NoReturn:
+    _console("kimi-skill-models")
     protect("models.py")
     from .commands.models import main
 
@@ -69,6 +79,7 @@ def models() -> NoReturn:
 
 
 def history() -> NoReturn:
+    _console("kimi-skill-history")
     protect("history.py")
     from .commands.history import main
 
@@ -76,6 +87,7 @@ def history() -> NoReturn:
 
 
 def jobs() -> NoReturn:
+    _console("kimi-skill-jobs")
     protect("jobs.py")
     from .commands.jobs import main
 
@@ -83,6 +95,7 @@ def jobs() -> NoReturn:
 
 
 def validate() -> NoReturn:
+    _console("kimi-skill-validate")
     protect("validate.py")
     from .validator.cli import main
 
@@ -90,6 +103,7 @@ def validate() -> NoReturn:
 
 
 def package() -> NoReturn:
+    _console("kimi-skill-package")
     protect("package.py")
     from .bundle import main
 

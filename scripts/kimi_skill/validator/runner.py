@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_scripts, hosts
+from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_plugins, check_scripts, hosts
 from .findings import Finding
 from .folder import SCAN_SKIP_DIRS, Folder, Skipped
 from .rules import LOADERS, TARGETS
@@ -56,7 +56,7 @@ def validate(path: str, options: Options) -> Result:
     else:
         folder = Folder.load(path, options.exclude)
         skill = load(folder, installed=not _checkout(path))
-        for module in (check_frontmatter, check_manifest, check_scripts, check_docs, check_agent_rules):
+        for module in (check_frontmatter, check_manifest, check_plugins, check_scripts, check_docs, check_agent_rules):
             module.check(skill)
         if options.run_scripts:
             check_scripts.run_scripts(skill)

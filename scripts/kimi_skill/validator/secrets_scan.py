@@ -18,7 +18,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .keyrules import RULES, KeyRule, real_jwt
@@ -153,6 +153,9 @@ SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
 ALLOW = "skill-validate: allow"
 FOREIGN_ALLOW = ("gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore")
+
+
+HitMaker = Callable[..., "Hit | None"]  # scan_line's hit(): records a finding once per line
 
 
 @dataclass(frozen=True)
@@ -444,7 +447,7 @@ def _pem_body(rest: str, following: str) -> bool:
     return bool(BASE64_BODY.match(body[:64])) and not is_placeholder(body[:64])
 
 
-def _headers(line: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+def _headers(line: str, hit: HitMaker) -> Iterator[Hit]:
     for match in HEADER.finditer(line):
         scheme, value = (match.group(2) or "").lower(), match.group(3).strip()
         if _header_secret(scheme, value):
@@ -453,7 +456,7 @@ def _headers(line: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
                 yield found
 
 
-def _after_name(line: str, previous: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+def _after_name(line: str, previous: str, hit: HitMaker) -> Iterator[Hit]:
     """A value whose name is on the line before: recorded HTTP headers, YAML lists, JSON arrays."""
     named = NAME_LINE.match(previous)
     value = VALUE_LINE.match(line)
@@ -490,28 +493,28 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
         for match in ARGV.finditer(line):
             yield match.group(1), match.group(2), match.start(2), match.end(2), True
     if "=" in line:
-        match = EXPORT.match(line)
-        if match:
-            yield match.group(1), match.group(2), match.start(2), match.end(2), True
+        export = EXPORT.match(line)
+        if export:
+            yield export.group(1), export.group(2), export.start(2), export.end(2), True
     covered = 0
     for word in SECRET_WORD.finditer(lowered):
         if word.start() < covered:
             continue
-        match = ASSIGN_TAIL.match(line, word.start())
-        if match is None:
+        tail = ASSIGN_TAIL.match(line, word.start())
+        if tail is None:
             continue
-        covered = match.end(1)
+        covered = tail.end(1)
         start = word.start()
         while start and line[start - 1] in NAME_CHARS:
             start -= 1
-        yield line[start : match.end(1)], match.group(2), match.start(2), match.end(2), False
+        yield line[start : tail.end(1)], tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
         if needs in line:
             for match in pattern.finditer(line):
                 yield match.group(1), match.group(2), match.start(2), match.end(2), False
 
 
-def _assignments(line: str, hit) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
     for name, raw, start, end, argv in _named_values(line, line.lower()):
         raw = raw.strip()
         value = raw.rstrip(".")

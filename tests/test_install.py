@@ -1,0 +1,314 @@
+"""Every row of references/install.md, run as written in the real tool, offline (package indexes
+excepted: pip, pipx and uv fetch the dependencies the way a user's install does).
+
+The commands come from the guide itself: DIR becomes a clean copy of the repository (the files
+git would check out), ``~`` a scratch home. So the guide cannot drift from what works."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, TEST_KEY, base_env
+from corpus.fake_keys import FAKE_KEY
+from test_hosts import HOSTS, OPENCLAW, host_env, hosts  # noqa: F401 (hosts is the fixture that installs the hosts)
+
+GUIDE = ROOT / "references" / "install.md"
+GEMINI = HOSTS / "gemini" / "node_modules" / ".bin" / "gemini"
+SKILLS = HOSTS / "skills" / "node_modules" / ".bin" / "skills"
+VENV_BIN = Path(sys.executable).parent
+DESCRIPTION = yaml.safe_load((ROOT / "SKILL.md").read_text().split("---", 2)[1])["description"]
+VALIDATOR_DEPS = ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3", "pyahocorasick>=2.1")
+
+
+def guide_rows() -> dict[str, str]:
+    """Test name -> the command of its row."""
+    rows = {}
+    for line in GUIDE.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[3].startswith("`test_install_"):
+            rows[cells[3].strip("`")] = cells[2]
+    return rows
+
+
+def command(test: str) -> str:
+    """The row's first code span: the command to run."""
+    return re.findall(r"`([^`]+)`", guide_rows()[test])[0]
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory) -> Path:
+    """What a clean clone holds: tracked files plus new ones not ignored."""
+    target = tmp_path_factory.mktemp("checkout") / "kimi-skill"
+    target.mkdir()
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True).stdout
+    for rel in filter(None, listed.decode().split("\0")):
+        source = ROOT / rel
+        if source.is_file() and not source.is_symlink():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            (target / rel).write_bytes(source.read_bytes())
+            (target / rel).chmod(source.stat().st_mode & 0o777)
+    return target
+
+
+def shell(cmd: str, checkout: Path, home: Path, cwd: Path | None = None, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess[str]:
+    """Run a guide command as a user would: bash, HOME=home, the pinned hosts on PATH."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = host_env(home, **extra)
+    env["PATH"] = f"{HOSTS / 'gemini' / 'node_modules' / '.bin'}:{HOSTS / 'skills' / 'node_modules' / '.bin'}:{HOSTS / 'claude' / 'node_modules' / '.bin'}:" \
+                  f"{HOSTS / 'codex' / 'node_modules' / '.bin'}:{VENV_BIN}:{env['PATH']}"
+    cmd = cmd.replace("npx skills@1.7.4 ", "skills ").replace("DIR", shlex.quote(str(checkout)))
+    return subprocess.run(["bash", "-c", cmd], cwd=cwd or home, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def validator(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), *args, str(path)], capture_output=True, text=True)
+
+
+def test_every_row_of_the_guide_names_a_test_that_exists():
+    tests = set(re.findall(r"^def (test_install_\w+)", Path(__file__).read_text(), re.M))
+    assert set(guide_rows()) == tests
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_claude_code_personal_skill(checkout, tmp_path):
+    result = shell(command("test_install_claude_code_personal_skill"), checkout, tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    installed = tmp_path / "home" / ".claude" / "skills" / "kimi"
+    assert validator(installed, "--target", "claude-code").returncode == 0
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_claude_code_plugin(checkout, tmp_path):
+    home = tmp_path / "home"
+    result = shell(command("test_install_claude_code_plugin"), checkout, home, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "Successfully installed plugin: kimi@kimi-skill" in result.stdout
+    details = shell("claude plugin details kimi", checkout, home, timeout=120)
+    assert "Skills (1)  kimi" in details.stdout
+
+
+def test_install_claude_ai_bundle(checkout, tmp_path):
+    result = subprocess.run([sys.executable, "scripts/package.py", "--output", str(tmp_path)], cwd=checkout, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "kimi.skill").is_file()
+
+
+def codex_skills(home: Path, checkout: Path) -> str:
+    (home / ".codex").mkdir(exist_ok=True)
+    listed = shell("codex debug prompt-input hi", checkout, home, timeout=180, CODEX_HOME=str(home / ".codex"))
+    assert listed.returncode == 0, listed.stderr
+    return listed.stdout.replace("\\n", "\n")
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_codex_skill_folder(checkout, tmp_path):
+    home = tmp_path / "home"
+    assert shell(command("test_install_codex_skill_folder"), checkout, home).returncode == 0
+    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_codex_plugin(checkout, tmp_path):
+    """Through .codex-plugin/plugin.json: the Claude manifest is removed, so only ours can apply."""
+    (checkout.parent / "codex-only").mkdir()
+    plugin = checkout.parent / "codex-only" / "kimi-skill"
+    subprocess.run(["cp", "-r", str(checkout), str(plugin)], check=True)
+    (plugin / ".claude-plugin" / "plugin.json").unlink()
+    home = tmp_path / "home"
+    (home / ".codex").mkdir(parents=True)
+    result = shell(command("test_install_codex_plugin"), plugin, home, timeout=180, CODEX_HOME=str(home / ".codex"))
+    assert result.returncode == 0, result.stderr
+    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, plugin)
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_gemini_cli_skill(checkout, tmp_path):
+    home = tmp_path / "home"
+    result = shell(command("test_install_gemini_cli_skill"), checkout, home, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"Successfully installed skill: kimi (scope: user, location: {home}/.gemini/skills/kimi)" in result.stdout + result.stderr
+    listed = shell("gemini skills list", checkout, home, timeout=120)
+    assert "kimi [Enabled]" in listed.stdout + listed.stderr
+    assert validator(home / ".gemini" / "skills" / "kimi").returncode == 0
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_gemini_cli_extension(checkout, tmp_path):
+    home = tmp_path / "home"
+    result = shell(command("test_install_gemini_cli_extension"), checkout, home, timeout=180, GEMINI_CLI_TRUST_WORKSPACE="true")
+    assert result.returncode == 0, result.stderr
+    assert 'Extension "kimi" installed successfully and enabled.' in result.stdout + result.stderr
+    checked = shell("gemini extensions validate dist/kimi-gemini", checkout, home, timeout=120)
+    assert "has been successfully validated" in checked.stdout + checked.stderr
+    listed = shell("gemini extensions list -o json", checkout, home, timeout=120)
+    [extension] = json.loads(listed.stdout or listed.stderr)
+    assert (extension["name"], extension["version"]) == ("kimi", "0.2.0")
+    assert [(s["name"], s["location"]) for s in extension["skills"]] == [("kimi", f"{home}/.gemini/extensions/kimi/skills/kimi/SKILL.md")]
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_openclaw_shared_skill(checkout, tmp_path):
+    home = tmp_path / "home"
+    assert shell(command("test_install_openclaw_shared_skill"), checkout, home).returncode == 0
+    listed = shell(f"{OPENCLAW} skills list --json", checkout, home, timeout=120)
+    [skill] = [s for s in json.loads(listed.stdout)["skills"] if s["name"] == "kimi"]
+    assert (skill["source"], skill["missing"]["env"]) == ("openclaw-managed", ["OPENAI_API_KEY", "OPENAI_BASE_URL"])
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_npx_skills(checkout, tmp_path):
+    home = tmp_path / "home"
+    result = shell(command("test_install_npx_skills") + " --json", checkout, home, timeout=180)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)  # the progress display goes to stderr
+    assert [(r["name"], r["status"], r["path"]) for r in report] == [("kimi", "installed", f"{home}/.agents/skills/kimi")]
+    assert os.readlink(home / ".claude" / "skills" / "kimi") == "../../.agents/skills/kimi"
+    assert validator(home / ".agents" / "skills" / "kimi", "--target", "claude-code", "--target", "codex").returncode == 0
+    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+
+
+def fresh_venv(path: Path) -> Path:
+    venv.create(path, with_pip=True)
+    return path / "bin"
+
+
+def commands_work(bin_dir: Path, tmp_path: Path, emulator) -> None:  # type: ignore[no-untyped-def]
+    """The installed commands, from a folder that is not the checkout."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    env = {k: v for k, v in base_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")} | {"KIMI_SKILL_HOME": str(tmp_path / "state")}
+    helped = subprocess.run([str(bin_dir / "kimi-skill-models"), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert helped.stdout.startswith("usage: kimi-skill-models"), helped.stderr
+    chat = subprocess.run([str(bin_dir / "kimi-skill-chat"), "hello from pip"], cwd=elsewhere, capture_output=True, text=True,
+                          env=env | {"RUNAPI_TOKEN": TEST_KEY, "OPENAI_BASE_URL": emulator.base_url})
+    assert (chat.returncode, chat.stdout) == (0, "You said: hello from pip\n"), chat.stderr
+    other = elsewhere / "skills" / "greet"
+    other.mkdir(parents=True, exist_ok=True)
+    (other / "SKILL.md").write_text("---\nname: greet\ndescription: Greets the user. Use it when someone says hello.\n---\n# Greet\n")
+    checked = subprocess.run([str(bin_dir / "kimi-skill-validate"), str(other)], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    served = subprocess.run([str(bin_dir / "kimi-skill-emulator"), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert served.returncode == 0, served.stderr
+
+
+def test_install_pip(checkout, tmp_path, emulator):
+    bin_dir = fresh_venv(tmp_path / "venv")
+    cmd = command("test_install_pip").replace("python3", str(bin_dir / "python"))
+    result = shell(cmd + " --quiet", checkout, tmp_path / "home", timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "venv").glob("lib/python3*/site-packages/__editable__*"))
+    commands_work(bin_dir, tmp_path, emulator)
+
+
+def test_install_pipx(checkout, tmp_path, emulator):
+    pipx_home, pipx_bin = tmp_path / "pipx", tmp_path / "pipx-bin"
+    result = shell(command("test_install_pipx"), checkout, tmp_path / "home", timeout=600,
+                   PIPX_HOME=str(pipx_home), PIPX_BIN_DIR=str(pipx_bin), PIPX_MAN_DIR=str(tmp_path / "man"), PIPX_DEFAULT_PYTHON=sys.executable)
+    assert result.returncode == 0, result.stderr
+    commands_work(pipx_bin, tmp_path, emulator)
+
+
+def test_install_uv_tool(checkout, tmp_path, emulator):
+    tools, tool_bin = tmp_path / "uv-tools", tmp_path / "uv-bin"
+    result = shell(command("test_install_uv_tool") + " --quiet", checkout, tmp_path / "home", timeout=600,
+                   UV_TOOL_DIR=str(tools), UV_TOOL_BIN_DIR=str(tool_bin), UV_CACHE_DIR=str(HOSTS / "uv-cache"), UV_PYTHON=sys.executable)
+    assert result.returncode == 0, result.stderr
+    commands_work(tool_bin, tmp_path, emulator)
+
+
+def test_install_uv_run(checkout, tmp_path, emulator):
+    result = shell(command("test_install_uv_run"), checkout, tmp_path / "home", timeout=600,
+                   UV_CACHE_DIR=str(HOSTS / "uv-cache"), RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(tmp_path / "state"))
+    assert (result.returncode, result.stdout) == (0, "You said: Say hello.\n"), result.stderr
+
+
+def test_the_sdist_and_wheel_build_and_pass_twine_check(checkout, tmp_path):
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(checkout)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    names = sorted(p.name for p in (tmp_path / "dist").iterdir())
+    assert names == ["kimi_skill-0.2.0-py3-none-any.whl", "kimi_skill-0.2.0.tar.gz"]
+    checked = subprocess.run([str(VENV_BIN / "twine"), "check", "--strict", *map(str, (tmp_path / "dist").iterdir())], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def run_action(checkout: Path, tmp_path: Path, bin_dir: Path, **inputs: str) -> tuple[int, Path]:
+    """action.yml's shell steps, in order, as the runner would run them (setup-python is the venv)."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    values = {name: spec.get("default", "") for name, spec in action["inputs"].items()} | inputs
+    output = tmp_path / "github_output"
+    env = {k: v for k, v in base_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env |= {"PATH": f"{bin_dir}:{env['PATH']}", "GITHUB_ACTION_PATH": str(checkout), "GITHUB_OUTPUT": str(output)}
+    code = 0
+    for step in action["runs"]["steps"]:
+        if "run" not in step:
+            assert step["uses"].startswith("actions/setup-python@")
+            continue
+        step_env = {key: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m.group(1)], value) for key, value in step.get("env", {}).items()}
+        code = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env | step_env, capture_output=True, text=True, timeout=600).returncode
+        if code:
+            break
+    return code, tmp_path / values["sarif"]
+
+
+def test_install_github_action(checkout, tmp_path):
+    assert "uses: OWNER/kimi-skill@v0.2.0" in (GUIDE.read_text())
+    action = (ROOT / "action.yml").read_text()
+    assert all(dep in action for dep in VALIDATOR_DEPS)
+    bin_dir = fresh_venv(tmp_path / "venv")
+    good = tmp_path / "skills" / "greet"
+    good.mkdir(parents=True)
+    (good / "SKILL.md").write_text("---\nname: greet\ndescription: Greets the user. Use it when someone says hello.\n---\n# Greet\n")
+    code, sarif = run_action(checkout, tmp_path, bin_dir, path="skills/greet")
+    assert code == 0
+    report = json.loads(sarif.read_text())
+    assert (report["version"], report["runs"][0]["results"]) == ("2.1.0", [])
+    (good / "notes.md").write_text(f'api_key = "{FAKE_KEY}"\n')
+    code, sarif = run_action(checkout, tmp_path, bin_dir, path="skills/greet", scan="true")
+    assert code == 1
+    assert [r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]] == ["no-inlined-key"]
+
+
+def fenced(after: str, lang: str) -> str:
+    text = GUIDE.read_text()
+    start = text.index(f"```{lang}\n", text.index(after)) + len(lang) + 4
+    return text[start : text.index("```", start)]
+
+
+def test_install_gitlab_ci(checkout, tmp_path):
+    job = yaml.safe_load(fenced("GitLab CI (", "yaml"))["skill-validate"]
+    bin_dir = fresh_venv(tmp_path / "venv")
+    skill = tmp_path / "skills" / "my-skill"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: my-skill\ndescription: Does one thing. Use it when asked.\n---\n# My skill\n")
+    script = "\n".join(job["script"]).replace("git+https://github.com/OWNER/kimi-skill@v0.2.0", f"file://{checkout}")
+    env = {k: v for k, v in base_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=tmp_path, env=env | {"PATH": f"{bin_dir}:{env['PATH']}"}, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / job["artifacts"]["paths"][0]).read_text())["version"] == "2.1.0"
+
+
+def test_install_pre_commit_hooks(checkout, tmp_path):
+    """Each hook's entry, as pre-commit runs it: the skill hook on the repository, the scan hook
+    with the staged file names appended."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    bin_dir = Path(sys.executable).parent
+    staged = tmp_path / "config.py"
+    staged.write_text(f'SERVICE_TOKEN = "{FAKE_KEY}"\n')
+    clean = tmp_path / "readme.md"
+    clean.write_text("Set SERVICE_TOKEN in your environment.\n")
+    scan = subprocess.run([*shlex.split(hooks["skill-secret-scan"]["entry"].replace("kimi-skill-validate", str(bin_dir / "kimi-skill-validate"))), str(staged), str(clean)],
+                          capture_output=True, text=True)
+    assert (hooks["skill-secret-scan"]["pass_filenames"], scan.returncode) == (True, 1)
+    assert scan.stdout.startswith(f"{staged}:1:18: ERROR no-inlined-key")
+    validate = subprocess.run(shlex.split(hooks["skill-validate"]["entry"].replace("kimi-skill-validate", str(bin_dir / "kimi-skill-validate"))), cwd=checkout, capture_output=True, text=True)
+    assert validate.returncode == 0, validate.stdout
