@@ -96,6 +96,38 @@ BARE = textwrap.dedent("""
 """)
 
 
+def peak_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall ms, peak RSS MiB, stdout) of one new process."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        took = (time.perf_counter() - start) * 1000
+        out.seek(0)
+        return took, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
+
+
+def fill_store(home: Path, turns: int, per_conversation: int = 10) -> None:
+    """A store of ``turns`` complete turns in conversations of ``per_conversation``, written in bulk."""
+    import sqlite3
+
+    conn = sqlite3.connect(home / "store.db")
+    now = time.time() - turns
+    conversations, rows = [], []
+    for n in range(turns // per_conversation):
+        cid = f"c-{n:012x}"
+        conversations.append((cid, now + n * per_conversation, now + (n + 1) * per_conversation, "kimi-k2.6", None, f"question {n}", per_conversation, 40 * per_conversation))
+        for seq in range(per_conversation):
+            at = now + n * per_conversation + seq
+            rows.append((cid, seq, "complete", f"question {n}.{seq}", f"question {n}.{seq}", "answer " * 20, "kimi-k2.6", "openai", 20, 20, 40, "stop", 0, at, at, at + 0.5))
+    with conn:
+        conn.executemany("INSERT INTO conversations (id, created, updated, model, system, title, turns, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", conversations)
+        conn.executemany(
+            "INSERT INTO turns (conversation_id, seq, status, prompt, sent, answer, model, protocol, prompt_tokens, completion_tokens, total_tokens, "
+            "finish_reason, exit_code, started, first_token, ended) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.close()
+
+
 def verdict(ok: bool) -> str:
     return "within budget" if ok else "OVER BUDGET"
 
@@ -136,7 +168,70 @@ def main() -> int:
     with emulator("--chunks", str(args.memory_chunks)) as base:
         _, peak = timed_child(OURS, env_for(base))
     print(f"\npeak RSS, {args.memory_chunks}-chunk stream   {peak:7.1f} MiB   budget 80 MiB: {verdict(peak < 80)}")
+    with emulator("--fault", "bigline:64") as base:
+        _, big, _ = peak_run([PY, str(SCRIPTS / "stream.py"), "go"], env_for(base))
+    print(f"peak RSS, one 64 MiB SSE line     {big:7.1f} MiB   budget 100 MiB: {verdict(big < 100)} (refused at the 4 MiB line limit)")
+    store_figures(args.runs)
     return 0
+
+
+STORE_CALL = textwrap.dedent("""
+    import time
+    import kimi_skill.commands.chat, openai  # what a chat.py call has imported anyway: the figure is the store's own share
+    start = time.perf_counter()
+    from kimi_skill.store import Store, conversations as c
+    store = Store.open()
+    cid = store.run(c.latest) if CONTINUE else None
+    history = store.run(c.history, cid, False) if cid else []
+    ref = store.run(c.begin, cid, "and then?", "and then?", None, "kimi-k2.6", "openai", ())
+    store.run(c.finish, ref, c.TurnEnd("complete", "an answer", None, "kimi-k2.6", 5, 5, 10, "stop", None, 0))
+    store.close()
+    print(time.perf_counter() - start)
+""")
+
+SCHEMA_PART = textwrap.dedent("""
+    import time
+    import kimi_skill.commands.chat, openai  # imported by every chat.py call: the figure is --schema's own share
+    start = time.perf_counter()
+    from kimi_skill.structured import check, load
+    schema = load("name, year int")
+    check('{"name": "Python", "year": 1991}', schema)
+    print(time.perf_counter() - start)
+""")
+
+
+def store_figures(runs: int) -> None:
+    """Conversations, --schema and background jobs: each a new process, as an agent runs them."""
+    with emulator() as base, tempfile.TemporaryDirectory() as home:
+        env = env_for(base) | {"KIMI_SKILL_HOME": home}
+        stored = wall([PY, str(SCRIPTS / "chat.py"), "hello"], env, runs)
+        unstored = wall([PY, str(SCRIPTS / "chat.py"), "--no-store", "hello"], env, runs)
+        plain = wall([PY, str(SCRIPTS / "chat.py"), "--no-store", "Describe Python."], env, runs)
+        schema = wall([PY, str(SCRIPTS / "chat.py"), "--no-store", "--schema", "name, year int", "Describe Python."], env, runs)
+        first_call = min(timed_child("CONTINUE = False\n" + STORE_CALL, env)[0] for _ in range(runs)) * 1000
+        fill_store(Path(home), 100_000)
+        continued = [timed_child("CONTINUE = True\n" + STORE_CALL, env) for _ in range(runs)]
+        schema_part = min(timed_child(SCHEMA_PART, env)[0] for _ in range(runs)) * 1000
+        listing = [peak_run([PY, str(SCRIPTS / "history.py"), "list"], env) for _ in range(runs)]
+        follow = [peak_run([PY, str(SCRIPTS / "chat.py"), "--continue", "and then?"], env) for _ in range(runs)]
+        started = [peak_run([PY, str(SCRIPTS / "stream.py"), "--background", "a long essay"], env) for _ in range(runs)]
+        job = started[-1][2].strip()
+        for _, _, out in started:  # let the workers finish: they would compete for the cores
+            subprocess.run([PY, str(SCRIPTS / "jobs.py"), "result", out.strip(), "--wait", "60"], env=env, capture_output=True, check=False)
+        status = wall([PY, str(SCRIPTS / "jobs.py"), "status", job], env, runs)
+    print(f"\nstore work of one call (cold)     {first_call:7.1f} ms   sqlite3 import, open, begin, finish; budget 5 ms: {verdict(first_call < 5)}")
+    print(f"  chat.py hello, store vs --no-store  {stored:.1f} vs {unstored:.1f} ms (medians; the SDK import dominates both)")
+    took = statistics.median(r[0] for r in continued) * 1000
+    print(f"store work of --continue, 100,000 turns {took:5.1f} ms   peak RSS {max(r[1] for r in continued):5.1f} MiB   budget 150 ms: {verdict(took < 150)}")
+    took = statistics.median(r[0] for r in listing)
+    print(f"history.py list, 100,000 turns    {took:7.1f} ms   peak RSS {max(r[1] for r in listing):5.1f} MiB   budget 150 ms: {verdict(took < 150)}")
+    took = statistics.median(r[0] for r in follow)
+    print(f"  chat.py --continue, end to end      {took:.1f} ms, peak RSS {max(r[1] for r in follow):.1f} MiB (the SDK import included)")
+    print(f"--schema added work (cold)        {schema_part:7.1f} ms   jsonschema import, parse, check; budget 30 ms: {verdict(schema_part < 30)}")
+    print(f"  chat.py with vs without --schema    {schema:.1f} vs {plain:.1f} ms (medians, end to end)")
+    back = statistics.median(r[0] for r in started)
+    print(f"stream.py --background returns    {back:7.1f} ms   budget 200 ms: {verdict(back < 200)}")
+    print(f"jobs.py status                    {status:7.1f} ms   budget 200 ms: {verdict(status < 200)}")
 
 
 if __name__ == "__main__":
