@@ -9,6 +9,7 @@ functions at the bottom, which do the same.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -47,64 +48,38 @@ def finish(code: int) -> NoReturn:
     exit_now(code)
 
 
-def _console(command: str) -> None:
-    """Run as an installed command: usage lines and errors name the command, not the script."""
+def _console(name: str, module: str, function: str = "main") -> NoReturn:
+    """An installed command (``kimi-skill-<name>``): usage lines and errors name the command."""
     from . import args
 
-    args.COMMAND = command
+    args.COMMAND = f"kimi-skill-{name}"
+    protect(f"{name}.py")
+    finish(getattr(importlib.import_module(module, __package__), function)())
 
 
 def chat() -> NoReturn:
-    _console("kimi-skill-chat")
-    protect("chat.py")
-    from .commands.chat import chat_main
-
-    finish(chat_main())
+    _console("chat", ".commands.chat", "chat_main")
 
 
 def stream() -> NoReturn:
-    _console("kimi-skill-stream")
-    protect("stream.py")
-    from .commands.chat import stream_main
-
-    finish(stream_main())
+    _console("stream", ".commands.chat", "stream_main")
 
 
 def models() -> NoReturn:
-    _console("kimi-skill-models")
-    protect("models.py")
-    from .commands.models import main
-
-    finish(main())
+    _console("models", ".commands.models")
 
 
 def history() -> NoReturn:
-    _console("kimi-skill-history")
-    protect("history.py")
-    from .commands.history import main
-
-    finish(main())
+    _console("history", ".commands.history")
 
 
 def jobs() -> NoReturn:
-    _console("kimi-skill-jobs")
-    protect("jobs.py")
-    from .commands.jobs import main
-
-    finish(main())
+    _console("jobs", ".commands.jobs")
 
 
 def validate() -> NoReturn:
-    _console("kimi-skill-validate")
-    protect("validate.py")
-    from .validator.cli import main
-
-    finish(main())
+    _console("validate", ".validator.cli")
 
 
 def package() -> NoReturn:
-    _console("kimi-skill-package")
-    protect("package.py")
-    from .bundle import main
-
-    finish(main())
+    _console("package", ".bundle")

@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         try:
             results.append(validate(path, options))
+        except ImportError:
+            raise  # a missing package: entry.protect names it and the fix (exit 3)
         except Exception as exc:  # one folder's failure must not hide the others' results
             results.append(Result(path=path, failure=f"{type(exc).__name__}: {for_line(str(exc))[:200]}"))
     out = {"text": lambda: report.text(results, args.verbose), "json": lambda: report.as_json(results), "sarif": lambda: report.as_sarif(results)}[args.format]()

@@ -4,7 +4,8 @@ a pattern whose first group is the key, and its own examples.
 Examples are templates, so no key-shaped string is written here: ``{a36}`` stands for 36 random
 letters and digits, ``{h32}`` for 32 hex digits, ``{u40}`` for 40 URL-safe characters (letters,
 digits, ``-``, ``_``), ``{U16}`` for 16 upper-case letters and digits, ``{b40}`` for 40 base64
-characters, ``{d12}`` for 12 digits and ``{l34}`` for 34 letters. tests/test_key_rules.py expands
+characters, ``{d12}`` for 12 digits and ``{l34}`` for 34 letters; placeholders use ``{X28}`` (28
+times ``X``), ``{x48}`` and ``{seq36}`` (``abc...xyz0...9``). tests/test_key_rules.py expands
 them with a seeded generator: every ``catch`` example must be found by its rule, every ``pass``
 example by no rule. Shapes follow the vendors' documented formats and gitleaks' rule set
 (gitleaks/gitleaks ``cmd/generate/config/rules``), written anew here.
@@ -69,7 +70,7 @@ RULES: tuple[KeyRule, ...] = (
     # AI and developer platforms
     _rule("openai", "OpenAI key", "sk- t3blbkfj", EDGE + r"(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})" + END,
           ('OPENAI_API_KEY="sk-proj-{u74}T3BlbkFJ{u74}"', "key: sk-{a20}T3BlbkFJ{a20}", "sk-svcacct-{u58}T3BlbkFJ{u58}"),
-          ("sk-proj-...", "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXX")),
+          ("sk-proj-...", "sk-proj-{X28}")),
     _rule("anthropic", "Anthropic key", "sk-ant-", EDGE + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,})" + END,
           ("ANTHROPIC_API_KEY=sk-ant-api03-{u93}AA", "x = 'sk-ant-admin01-{u93}AA'"), ("sk-ant-api03-...",)),
     _rule("openrouter", "OpenRouter key", "sk-or-", EDGE + r"(sk-or-v1-[a-f0-9]{64})" + END,
@@ -79,22 +80,22 @@ RULES: tuple[KeyRule, ...] = (
     _rule("perplexity", "Perplexity key", "pplx-", EDGE + r"(pplx-[A-Za-z0-9]{48})" + END, ("PERPLEXITY_API_KEY=pplx-{a48}",)),
     _rule("replicate", "Replicate token", "r8_", EDGE + r"(r8_[A-Za-z0-9]{37})" + END, ("REPLICATE_API_TOKEN=r8_{a37}",)),
     _rule("huggingface", "Hugging Face token", "hf_ api_org_", EDGE + r"((?:hf_|api_org_)[A-Za-z0-9]{30,40})" + END,
-          ("HF_TOKEN=hf_{l34}", "token = 'api_org_{l34}'"), ("hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",)),
+          ("HF_TOKEN=hf_{l34}", "token = 'api_org_{l34}'"), ("hf_{x34}",)),
     _rule("google", "Google API key", "aiza", EDGE + r"(AIza[0-9A-Za-z_-]{35})" + END,
-          ("GEMINI_API_KEY=AIza{u35}", "key=AIza{u35}&q=1"), ("AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",)),
+          ("GEMINI_API_KEY=AIza{u35}", "key=AIza{u35}&q=1"), ("AIza{X35}",)),
     _rule("sk", "sk- key", "sk-", EDGE + r"(sk-(?:kimi-)?[A-Za-z0-9]{32,64})" + END,
           ("MOONSHOT_API_KEY=sk-{a48}", "DEEPSEEK_API_KEY=sk-{h32}", "api_key: sk-kimi-{a48}"),
-          ("sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "sk-abcdefghijklmnopqrstuvwxyz0123456789")),
+          ("sk-{x48}", "sk-{seq36}")),
     _rule("cohere", "Cohere key", "cohere co_api_key", EDGE + r"([A-Za-z0-9]{40})" + END,
           ("COHERE_API_KEY={a40}", 'co = cohere.Client("{a40}")'), ("cohere_model = 'command-r-plus-08-2024'",), 3.5, r"cohere|co_api_key"),
     _rule("mistral", "Mistral key", "mistral", EDGE + r"([A-Za-z0-9]{32})" + END,
           ("MISTRAL_API_KEY={a32}",), ("mistral_model = 'mistral-large-latest'",), 3.5, r"mistral[\w.-]{0,20}(key|token|secret)"),
     # code hosts and registries
     _rule("github", "GitHub token", "ghp_ gho_ ghu_ ghs_ ghr_ github_pat_", EDGE + r"(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})" + END,
-          ("GITHUB_TOKEN=ghp_{a36}", "token: github_pat_{a22}_{a59}"), ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",)),
+          ("GITHUB_TOKEN=ghp_{a36}", "token: github_pat_{a22}_{a59}"), ("ghp_{x36}",)),
     _rule("gitlab", "GitLab token", "glpat- glptt- gldt- glrt- glcbt- glft- glimt- glagent- gloas- glsoat- gr1348941",
           EDGE + r"((?:glpat|gldt|glrt|glft|glsoat|glimt|glagent|gloas)-[A-Za-z0-9_-]{20,}|glptt-[0-9a-f]{40}|glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}|GR1348941[\w-]{20})" + END,
-          ("GITLAB_TOKEN=glpat-{u20}", "runner_token: glrt-{u20}"), ("glpat-xxxxxxxxxxxxxxxxxxxx",)),
+          ("GITLAB_TOKEN=glpat-{u20}", "runner_token: glrt-{u20}"), ("glpat-{x20}",)),
     _rule("npm", "npm token", "npm_", EDGE + r"(npm_[A-Za-z0-9]{36})" + END, ("//registry.npmjs.org/:_authToken=npm_{a36}",)),
     _rule("pypi", "PyPI token", "pypi-ageichlwas5vcmc", EDGE + r"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})" + END, ("password = pypi-AgEIcHlwaS5vcmc{u70}",)),
     _rule("rubygems", "RubyGems key", "rubygems_", EDGE + r"(rubygems_[a-f0-9]{48})" + END, ("GEM_HOST_API_KEY=rubygems_{h48}",)),
@@ -102,9 +103,9 @@ RULES: tuple[KeyRule, ...] = (
     _rule("slack", "Slack token", "xox xapp",
           EDGE + r"(xox[abposre]-[A-Za-z0-9-]{10,}|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+)" + END,
           ("SLACK_BOT_TOKEN=xoxb-{d12}-{d12}-{a24}", "token: xapp-1-{U11}-{d13}-{h64}", "xoxe-1-{U146}", "xoxp-{d12}-{d12}-{d12}-{h32}"),
-          ("xoxb-your-token", "xoxb-XXXXXXXXXXXX-XXXXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX")),
+          ("xoxb-your-token", "xoxb-{X12}-{X13}-{X24}")),
     _rule("slack-webhook", "Slack webhook URL", "hooks.slack.com", r"(hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,})" + END,
-          ("url: https://hooks.slack.com/services/T{U8}/B{U10}/{a24}",), ("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",)),
+          ("url: https://hooks.slack.com/services/T{U8}/B{U10}/{a24}",), ("https://hooks.slack.com/services/T00000000/B00000000/{X24}",)),
     _rule("sendgrid", "SendGrid key", "sg.", EDGE + r"(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})" + END, ("SENDGRID_API_KEY=SG.{u22}.{u43}",)),
     _rule("mailgun", "Mailgun key", "key- mailgun", EDGE + r"((?:key|pubkey)-[a-f0-9]{32})" + END, ("MAILGUN_API_KEY=key-{h32}",), ("key-value store",)),
     _rule("twilio", "Twilio key", "twilio", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("twilio sku SKU12345",)),
@@ -112,11 +113,11 @@ RULES: tuple[KeyRule, ...] = (
     _rule("discord", "Discord bot token", "discord", EDGE + r"([MN][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})" + END, ("DISCORD_TOKEN=M{a23}.{a6}.{u27}",)),
     # payments
     _rule("stripe", "Stripe key", "_live_ _test_ _prod_", EDGE + r"((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,99})" + END,
-          ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}"), ("sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", "pk_live_{a24}")),
+          ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}"), ("sk_live_{x24}", "pk_live_{a24}")),
     _rule("square", "Square token", "sq0atp- sq0csp- eaaa", EDGE + r"(sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60})" + END, ("SQUARE_ACCESS_TOKEN=sq0atp-{u22}",)),
     # clouds
     _rule("aws", "AWS access key", "akia asia abia acca a3t", r"(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
-          ("aws_access_key_id = AKIA{B16}",), ("AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX")),
+          ("aws_access_key_id = AKIA{B16}",), ("AKIAIOSFODNN7EXAMPLE", "AKIA{X16}")),
     _rule("aws-secret", "AWS secret key", "aws secret_access", EDGE + r"([A-Za-z0-9/+]{40})" + END,
           ("aws_secret_access_key = {b40}", 'AWS_SECRET_ACCESS_KEY: "{b40}"'), ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",), 4.0,
           r"aws.{0,20}secret|secret.{0,20}access"),
@@ -207,8 +208,11 @@ ALPHABETS = {
     "d": string.digits,
     "l": string.ascii_letters,
     "age": "qpzry9x8gf2tvdw0s3jn54khce6mua7l".upper(),
+    "X": "X",  # placeholders: a run of one character
+    "x": "x",
+    "seq": string.ascii_lowercase + string.digits,  # placeholders: the alphabet typed in order
 }
-TEMPLATE = re.compile(r"\{(age|[ahuUBbdl])(\d+)\}")
+TEMPLATE = re.compile(r"\{(age|seq|[ahuUBbdlXx])(\d+)\}")
 
 
 def expand(template: str, rng: random.Random) -> str:
@@ -216,6 +220,8 @@ def expand(template: str, rng: random.Random) -> str:
 
     def fill(match: re.Match[str]) -> str:
         alphabet, size = ALPHABETS[match.group(1)], int(match.group(2))
+        if match.group(1) == "seq":
+            return alphabet[:size]
         while True:
             value = "".join(rng.choice(alphabet) for _ in range(size))
             mixed = size < 8 or len(set(alphabet) & set(string.digits)) == 0 or any(c.isdigit() for c in value)
