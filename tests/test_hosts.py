@@ -195,7 +195,7 @@ def test_the_bundle_passes_every_host_profile_of_our_validator(bundle, tmp_path)
     result = subprocess.run([sys.executable, str(folder / "scripts" / "validate.py"), "--strict", "--target", "all", str(folder)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     assert [line for line in result.stdout.splitlines() if line.startswith("host ")] == [
-        f"host {t:<11}  pass" for t in ("agentskills", "claude-code", "claude-ai", "codex", "openclaw", "clawhub")
+        f"host {t:<11}  pass" for t in ("agentskills", "claude-code", "codex", "openclaw", "claude-ai", "clawhub")  # checkout hosts, then bundle hosts (skill.yaml)
     ]
 
 
