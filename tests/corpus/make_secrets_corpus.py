@@ -296,7 +296,9 @@ def new_pass_classes() -> list[tuple[str, str, str]]:
         ("python", "tokens_per_minute = 90000"), ("yaml", "  key_prefix: skill-kimi-runapi"), ("json", '"token_type": "bearer",'),
         ("python", "keyword = 'authorization_code_flow_v2'"), ("yaml", "secret_ref: runapi-token-prod2"), ("markdown", "| `max_tokens` | 32768 |"),
         ("http", "Authorization: Bearer $(cat ~/.config/runapi/token2)"), ("yaml", "  Authorization:{NL}    - Bearer {{{{ token }}}}"),
-        ("python", 'response = requests.get(url, params={{"key": api_key2}})'), ("markdown", "https://docs.service.io/auth?token_type=access&scope=read2"),
+        ("python", 'response = requests.get(url, params={{"key": api_key2}})'),
+        ("javascript", 'var STORE_KEY = "autoNavWidth_universal_v2";'), ("typescript", "const QUERY_KEY = 'userProfileSettings_v3';"),
+        ("http", "Idempotency-Key: order_2026_11_25_retry3"), ("markdown", "https://docs.service.io/auth?token_type=access&scope=read2"),
     ]
     rows += [("key-ish-name", context, line.format(NL=NL)) for context, line in names]
     urls = [
