@@ -158,8 +158,13 @@ def pids_of(job: str) -> list[int]:
 def test_a_killed_worker_is_reported_died_with_its_text(run, emulator, home):
     emulator.inject("slow:20")
     job = start(run, "--model", "glm-4.6", "one two three four five six seven eight")
-    jobs(run, "result", job, "--wait", "5")
-    pid = sqlite3.connect(home / FILE).execute("SELECT pid FROM jobs WHERE id = ?", (job,)).fetchone()[0]
+    store = sqlite3.connect(home / FILE)
+    deadline = time.monotonic() + 60  # a loaded machine may take seconds to start the worker: wait for text
+    while not store.execute("SELECT count(*) FROM job_chunks WHERE job_id = ? AND kind = 'content'", (job,)).fetchone()[0]:
+        assert time.monotonic() < deadline, "the worker received no text"
+        time.sleep(0.1)
+    pid = store.execute("SELECT pid FROM jobs WHERE id = ?", (job,)).fetchone()[0]
+    store.close()
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while pids_of(job) and time.monotonic() < deadline:

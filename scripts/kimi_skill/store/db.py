@@ -133,15 +133,33 @@ def connect(path: Path, migrations: list[str] | None = None) -> sqlite3.Connecti
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version < len(steps):
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            _migrate(conn, steps)
+            with _init_lock(path):  # switching to WAL takes an exclusive lock that busy_timeout does not always wait for
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                _migrate(conn, steps)
         elif version > len(steps):
             raise sqlite3.DatabaseError(f"it was written by a newer kimi-skill (schema {version}, this one knows {len(steps)})")
         conn.execute("PRAGMA synchronous = NORMAL")
         return conn
     except (sqlite3.Error, OSError) as exc:
         raise broken(path, exc) from None
+
+
+@contextmanager
+def _init_lock(path: Path) -> Iterator[None]:
+    """One process at a time sets up a new or older store (the others wait, then find it done)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: SQLite's own locking, without the guard
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        os.chmod(lock.name, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _migrate(conn: sqlite3.Connection, steps: list[str]) -> None:
