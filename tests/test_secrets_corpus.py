@@ -181,3 +181,10 @@ def test_scan_takes_single_files(tmp_path):
     result = scan("--scan", str(target))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{target}:1:15: ERROR key-in-argv") or result.stdout.startswith(f"{target}:1:15: ERROR no-inlined-key")
+
+
+def test_other_scanners_inline_allow_comments_are_honoured(tmp_path):
+    (tmp_path / "a.py").write_text(f'TOKEN = "{FAKE_KEY}"  # gitleaks:allow\nSECRET = "{FAKE_KEY}"  # pragma: allowlist secret\n')
+    result = scan("--scan", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1].startswith("0 errors, 0 warnings, 0 notes, 2 allowed by skill-validate: allow")

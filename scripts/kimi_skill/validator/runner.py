@@ -15,7 +15,7 @@ from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, 
 from .findings import Finding
 from .folder import SCAN_SKIP_DIRS, Folder, Skipped
 from .rules import LOADERS, TARGETS
-from .secrets_scan import ALLOW
+from .secrets_scan import ALLOW, FOREIGN_ALLOW, KEY_RULES
 from .skill import load
 
 
@@ -100,5 +100,8 @@ def _suppress(folder: Folder, findings: list[Finding]) -> tuple[list[Finding], l
             if not rules or finding.rule in rules:
                 allowed.append(finding)
                 continue
+        elif finding.rule in KEY_RULES and any(marker in line for marker in FOREIGN_ALLOW):
+            allowed.append(finding)  # the line is already vouched for with gitleaks' or detect-secrets' own comment
+            continue
         kept.append(finding)
     return kept, allowed
