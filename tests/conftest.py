@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -110,3 +111,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stream_on_a_pty(env: dict[str, str], *args: str, stderr_too: bool = True) -> tuple[int, bytes]:
+    """Run stream.py with a terminal as stdout (and stderr, unless told otherwise): the exit code
+    and every byte the terminal received."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "stream.py"), *args],
+        stdout=slave, stderr=slave if stderr_too else subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
+    )
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        output += data
+    proc.wait(timeout=30)
+    os.close(master)
+    return proc.returncode, output

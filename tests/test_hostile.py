@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import pty
 import signal
 import socket
 import subprocess
@@ -17,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import ROOT, SCRIPTS, TEST_KEY, base_env
+from conftest import SCRIPTS, TEST_KEY, base_env, stream_on_a_pty
 
 CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in ("openai", "anthropic", "gemini")]
 ALL = [*CELLS, ("models", None)]
@@ -223,22 +221,7 @@ def test_json_output_escapes_bidi_and_c1_in_the_answer(run):
 
 
 def run_on_a_pty(emulator, home, *args: str) -> bytes:
-    master, slave = pty.openpty()
-    env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(home))
-    proc = subprocess.Popen([sys.executable, str(SCRIPTS / "stream.py"), *args], stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
-    os.close(slave)
-    output = b""
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        output += data
-    proc.wait(timeout=30)
-    os.close(master)
-    return output
+    return stream_on_a_pty(base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(home)), *args)[1]
 
 
 def test_bidi_overrides_and_zero_width_characters_are_shown_on_a_terminal(emulator, home):

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
-
-from conftest import ROOT, SCRIPTS, TEST_KEY, base_env
+from conftest import TEST_KEY, base_env, stream_on_a_pty
 
 HOSTILE = "hi \x1b]0;pwned\x07 \x1b[2J \x1b]52;c;ZXZpbA==\x07 \x9b31m"
 
 
 def run_in_pty(emulator, *args: str) -> bytes:
-    master, slave = pty.openpty()
     env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url)
-    proc = subprocess.Popen(
-        [sys.executable, str(SCRIPTS / "stream.py"), "--model", "kimi-k2.5", *args, HOSTILE],
-        stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
-    )
-    os.close(slave)
-    output = b""
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        output += data
-    proc.wait(timeout=30)
-    os.close(master)
-    assert proc.returncode == 0
+    code, output = stream_on_a_pty(env, "--model", "kimi-k2.5", *args, HOSTILE, stderr_too=False)
+    assert code == 0
     return output
 
 

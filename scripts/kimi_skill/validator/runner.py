@@ -90,10 +90,13 @@ def _suppress(folder: Folder, findings: list[Finding]) -> tuple[list[Finding], l
     """A finding whose line says ``skill-validate: allow`` (optionally naming rules) is set aside."""
     by_display = {folder.show(rel): rel for rel in folder.files}
     kept, allowed = [], []
+    lines_of: dict[str, list[str]] = {}  # split once per file: a file may hold hundreds of findings
     for finding in findings:
         rel = by_display.get(finding.path)
-        text = folder.text(rel) if rel else None
-        line = text.split("\n")[finding.line - 1] if text and 0 < finding.line <= text.count("\n") + 1 else ""
+        if rel is not None and rel not in lines_of:
+            lines_of[rel] = (folder.text(rel) or "").split("\n")
+        lines = lines_of.get(rel, []) if rel is not None else []
+        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
         if ALLOW in line:
             named = line.split(ALLOW, 1)[1].split()
             rules = [w.strip("(),.;") for w in named if "-" in w and w.strip("(),.;").replace("-", "").isalpha()]

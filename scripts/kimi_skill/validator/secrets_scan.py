@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from .keyrules import RULES, KeyRule, real_jwt
 
@@ -48,10 +49,15 @@ def _trie(words: list[str]) -> str:
     return build(root)
 
 
-KEYWORD_RE = re.compile(_trie(KEYWORDS))
-# A match is the longest keyword at its place; the keywords inside it (``sk_`` and ``_live_`` in
-# ``sk_live_``) come with it.
-CONTAINED = {k: [inner for inner in KEYWORDS if inner != k and inner in k] for k in KEYWORDS}
+
+
+@cache
+def _fallback() -> tuple[re.Pattern[str], dict[str, list[str]]]:
+    """The prefilter without pyahocorasick: the keyword trie as a regex, and for each keyword the
+    keywords inside it (``sk_`` and ``_live_`` in ``sk_live_``), since a match is the longest
+    keyword at its place. Built only when needed."""
+    contained = {k: [inner for inner in KEYWORDS if inner != k and inner in k] for k in KEYWORDS}
+    return re.compile(_trie(KEYWORDS)), contained
 
 
 def _automaton() -> object | None:
@@ -75,7 +81,7 @@ for _rule in RULES:
         RULES_BY_KEYWORD.setdefault(_keyword, []).append(_rule)
 
 AFTER_NAME = "\n"  # the pseudo-keyword of a line whose name is on the line before
-NEEDS_PREVIOUS = frozenset({AFTER_NAME, *(k for rule in RULES if rule.context is not None for k in rule.keywords)})
+NEEDS_PREVIOUS = frozenset({AFTER_NAME, *(k for rule in RULES if rule.context_source is not None for k in rule.keywords)})
 ASSIGNMENT_WORDS = frozenset({*GENERIC_WORDS, " -u ", "--user", "://"})
 WINDOW = 4000
 OVERLAP = 400
@@ -305,13 +311,14 @@ def _candidates(text: str) -> dict[int, set[str]]:
                 words = lines.setdefault(lowered.rfind("\n", 0, begin) + 1, set())
             words.add(keyword)
     else:
-        search = KEYWORD_RE.search
+        keyword_re, contained = _fallback()
+        search = keyword_re.search
         match = search(lowered)
         while match:
             start = lowered.rfind("\n", 0, match.start()) + 1
             words = lines.setdefault(start, set())
             words.add(match.group())
-            words.update(CONTAINED[match.group()])
+            words.update(contained[match.group()])
             match = search(lowered, match.start() + 1)  # not match.end(): keywords may overlap (sk_ and _live_)
     for start in [start for start in lines if _ends_open(lowered, start)]:
         end = _line_end(lowered, start)
@@ -413,7 +420,7 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
         for match in rule.pattern.finditer(line):
             group = next(i for i in range(1, (match.lastindex or 0) + 1) if match.group(i)) if match.lastindex else 0
             value = match.group(group)
-            if is_placeholder(value, prefixed=rule.context is None) or entropy(value) < rule.entropy:
+            if is_placeholder(value, prefixed=rule.context_source is None) or entropy(value) < rule.entropy:
                 continue
             if rule.check is not None and not rule.check(value):
                 continue

@@ -43,8 +43,7 @@ def decode(data: bytes) -> str | None:
         utf16 = _utf16_without_bom(sample)
         if utf16:
             return data.decode(utf16, errors="replace")
-        controls = sum(sample.count(bytes([c])) for c in _CONTROL)
-        if controls > len(sample) * 0.02:
+        if binary(sample):
             return None
         data = data.replace(b"\0", b"")
     return data.decode("utf-8", errors="replace")
