@@ -71,7 +71,7 @@ def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
 OURS = textwrap.dedent("""
     import os, sys, time
     import openai  # start-up is measured separately; this figure is the stream itself
-    sys.argv = ["stream.py", "--model", "kimi-k2.5", "go"]
+    sys.argv = ["stream.py", "--model", "kimi-k2.5", "--protocol", PROTOCOL, "go"]
     devnull = open(os.devnull, "w")
     real = sys.stdout
     sys.stdout = devnull
@@ -93,6 +93,37 @@ BARE = textwrap.dedent("""
     for chunk in stream:
         pass
     print(time.perf_counter() - start)
+""")
+
+BARE_RESPONSES = textwrap.dedent("""
+    import os, time, openai
+    start = time.perf_counter()
+    client = openai.OpenAI(api_key=os.environ["RUNAPI_TOKEN"], base_url=os.environ["OPENAI_BASE_URL"], max_retries=0)
+    stream = client.responses.create(model="kimi-k2.5", input=[{"role": "user", "content": "go"}], stream=True)
+    for event in stream:
+        pass
+    print(time.perf_counter() - start)
+""")
+
+GUARD = textwrap.dedent("""
+    import time
+    from kimi_skill import catalog, errors  # imported by chat.py's parser before the guard
+    start = time.perf_counter()
+    from kimi_skill import boundary
+    imported = time.perf_counter() - start
+    from kimi_skill.protocols import anthropic, gemini, openai, responses
+    from kimi_skill.request import single
+    bodies = {"openai": openai.body, "responses": responses.body, "anthropic": lambda r: anthropic.body(r, True), "gemini": gemini.body}
+    request = single("x " * 200, "kimi-k3", max_tokens=32768)
+    rounds = 2000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        options = boundary.resolve("kimi-k3", thinking=True, temperature=0.5, max_tokens=None, schema=True, show_reasoning=True)
+        for protocol, make in bodies.items():
+            boundary.check(protocol, "kimi-k3", make(request))
+    per_call = (time.perf_counter() - start) / rounds / len(bodies)
+    print(imported)
+    print(per_call)
 """)
 
 
@@ -128,6 +159,19 @@ def fill_store(home: Path, turns: int, per_conversation: int = 10) -> None:
     conn.close()
 
 
+def guard_figures(runs: int) -> tuple[float, float]:
+    """(cold import ms of the guard and the protocol body builders, ms per resolve + wire check)."""
+    imports, calls = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryFile() as out:
+            subprocess.run([PY, "-c", GUARD], cwd=SCRIPTS, stdout=out, check=True, env=env_for(""))
+            out.seek(0)
+            imported, per_call = (float(x) for x in out.read().decode().split())
+        imports.append(imported * 1000)
+        calls.append(per_call * 1000)
+    return statistics.median(imports), statistics.median(calls)
+
+
 def verdict(ok: bool) -> str:
     return "within budget" if ok else "OVER BUDGET"
 
@@ -156,17 +200,21 @@ def main() -> int:
     ratio = chat / sdk
     print(f"chat.py hello (end to end)        {chat:7.1f} ms   = {ratio:.2f}x the SDK import; budget 1.15x: {verdict(ratio <= 1.15)}")
 
-    with emulator("--chunks", str(args.chunks)) as base:
-        env = env_for(base)
-        ours = min(timed_child(OURS, env)[0] for _ in range(3))
-        sdk_loop = min(timed_child(BARE, env)[0] for _ in range(3))
-    ours_rate, bare_rate = args.chunks / ours, args.chunks / sdk_loop
-    print(f"\nstream.py, {args.chunks} chunks          {ours_rate:9.0f} chunks/s (best of 3)")
-    print(f"bare SDK iteration, same stream   {bare_rate:9.0f} chunks/s (best of 3)")
-    print(f"ratio                             {ours_rate / bare_rate:9.2f}x   budget >= 0.9x: {verdict(ours_rate / bare_rate >= 0.9)}")
+    for protocol, bare_code in (("openai", BARE), ("responses", BARE_RESPONSES)):
+        with emulator("--chunks", str(args.chunks)) as base:
+            env = env_for(base)
+            ours = min(timed_child(f"PROTOCOL = {protocol!r}\n" + OURS, env)[0] for _ in range(3))
+            sdk_loop = min(timed_child(bare_code, env)[0] for _ in range(3))
+        ours_rate, bare_rate = args.chunks / ours, args.chunks / sdk_loop
+        print(f"\nstream.py --protocol {protocol}, {args.chunks} chunks {ours_rate:9.0f} chunks/s (best of 3)")
+        print(f"bare SDK iteration, same stream   {bare_rate:9.0f} chunks/s (best of 3)")
+        print(f"ratio                             {ours_rate / bare_rate:9.2f}x   budget >= 0.9x: {verdict(ours_rate / bare_rate >= 0.9)}")
+
+    import_ms, call_ms = guard_figures(args.runs)
+    print(f"\nmodel guard: import {import_ms:.2f} ms (cold), resolve + wire check {call_ms * 1000:.1f} us per call; budget 1 ms: {verdict(import_ms + call_ms < 1)}")
 
     with emulator("--chunks", str(args.memory_chunks)) as base:
-        _, peak = timed_child(OURS, env_for(base))
+        _, peak = timed_child("PROTOCOL = 'openai'\n" + OURS, env_for(base))
     print(f"\npeak RSS, {args.memory_chunks}-chunk stream   {peak:7.1f} MiB   budget 80 MiB: {verdict(peak < 80)}")
     with emulator("--fault", "bigline:64") as base:
         _, big, _ = peak_run([PY, str(SCRIPTS / "stream.py"), "go"], env_for(base))

@@ -23,6 +23,9 @@ sys.path.insert(0, str(SCRIPTS))
 
 from kimi_skill.emulator import Emulator  # noqa: E402
 
+# Every wire protocol: a behaviour the contract promises is tested on each.
+PROTOCOLS = ["openai", "responses", "anthropic", "gemini"]
+
 # Looks like a key, is not one: what the leak checks search every output for.
 TEST_KEY = "rk-test-7Qm2xV9pL4sN8wZ1"  # skill-validate: allow no-inlined-key (a fake key the leak tests search for)
 
@@ -47,7 +50,7 @@ def emulator() -> Iterator[Emulator]:
 # What the environment may hold that would change a call: removed for every test run.
 SCRUBBED = {
     "RUNAPI_TOKEN", "RUNAPI_API_KEY", "RUNAPI_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "KIMI_MAX_RETRIES",
-    "KIMI_SKILL_HOME", "KIMI_SKILL_NO_STORE", "XDG_STATE_HOME", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY",
+    "KIMI_SKILL_HOME", "KIMI_SKILL_NO_STORE", "KIMI_SKILL_MODEL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY",
     "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
 }
 
@@ -55,6 +58,7 @@ SCRUBBED = {
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["XDG_CONFIG_HOME"] = str(ROOT / "tests" / "no-config-here")  # never the user's own RunAPI config file
     env.update(extra)
     return env
 

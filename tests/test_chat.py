@@ -36,9 +36,9 @@ def test_json_prints_one_object_with_every_field(run):
     assert data["id"].startswith("chatcmpl-") and data["conversation"].startswith("c-")
     del data["id"], data["conversation"]
     assert data == {
-        "model": "kimi-k2.6",
+        "model": "kimi-k3",
         "content": "You said: hello",
-        "reasoning": REASONING,
+        "reasoning": None,
         "finish_reason": "stop",
         "truncated": False,
         "usage": {"prompt_tokens": 1, "completion_tokens": 12, "total_tokens": 13},
@@ -55,7 +55,7 @@ def test_usage_goes_to_stderr_with_the_conversation_id(run):
 
 
 def test_reasoning_goes_to_stderr_before_the_answer(run):
-    result = run("chat", "--reasoning", "hello")
+    result = run("chat", "--reasoning", "--model", "kimi-k2.6", "hello")
     assert result.out == "You said: hello\n"
     assert result.err == REASONING + "\n"
 
@@ -124,7 +124,7 @@ def test_an_unknown_model_exits_4_and_lists_the_kimi_models(run):
     assert result.code == 4
     assert result.err == (
         "error: unknown model 'kimi-k9' (not found (HTTP 404: The model `kimi-k9` does not exist or you do not have "
-        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code\n"
+        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3\n"
     )
 
 

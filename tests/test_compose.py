@@ -7,9 +7,7 @@ import os
 
 import pytest
 
-from conftest import assert_clean
-
-PROTOCOLS = ["openai", "anthropic", "gemini"]
+from conftest import PROTOCOLS, assert_clean
 
 
 def sent_user_text(request) -> str:
@@ -17,7 +15,7 @@ def sent_user_text(request) -> str:
     body = request.body
     if "contents" in body:
         return body["contents"][-1]["parts"][0]["text"]
-    return body["messages"][-1]["content"]
+    return body["input" if "input" in body else "messages"][-1]["content"]
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

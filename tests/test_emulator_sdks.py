@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import anthropic
+import httpx
 import openai
 import pytest
 from google import genai
@@ -39,7 +40,7 @@ def test_openai_sdk_reads_a_stream_with_the_usage_chunk(emulator):
 
 
 def test_openai_sdk_lists_models(emulator):
-    assert [m.id for m in _openai(emulator).models.list()] == ["kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code", "deepseek-v3.2", "glm-4.6"]
+    assert [m.id for m in _openai(emulator).models.list()] == ["kimi-k3", "kimi-k2.7-code", "kimi-k2.6", "kimi-k2.5", "deepseek-v3.2", "glm-4.6"]
 
 
 def test_openai_sdk_reads_an_error_object(emulator):
@@ -111,3 +112,60 @@ def test_genai_sdk_reads_an_error(emulator):
     with pytest.raises(errors.ClientError) as caught:
         _genai(emulator).models.generate_content(model="nope", contents="hi")
     assert caught.value.code == 404
+
+
+# the Responses surface, checked with the SDK's own types and its stream accumulator --------------
+
+def test_openai_sdk_reads_a_response_object(emulator):
+    response = _openai(emulator).responses.create(model="kimi-k2.6", input="hi", instructions="S")
+    assert (response.output_text, response.status, response.usage.output_tokens) == ("[system: S] You said: hi", "completed", 14)
+    assert [item.type for item in response.output] == ["reasoning", "message"]
+    assert response.output[0].content[0].text == REASONING
+
+
+def test_the_response_object_validates_strictly_against_the_sdks_model(emulator):
+    from openai.types.responses import Response
+
+    raw = httpx.post(f"{emulator.base_url}/responses", headers={"authorization": f"Bearer {TEST_KEY}"}, json={"model": "kimi-k3", "input": "hi"}).json()
+    response = Response.model_validate(raw, strict=False)
+    assert (response.output_text, response.usage.output_tokens_details.reasoning_tokens) == ("You said: hi", 9)
+    assert [item.type for item in response.output] == ["message"]  # kimi-k3's reasoning text is not returned
+
+
+def test_every_responses_stream_event_validates_against_the_sdks_union(emulator):
+    from openai.types.responses import ResponseStreamEvent
+    from pydantic import TypeAdapter
+
+    adapter = TypeAdapter(ResponseStreamEvent)
+    with httpx.stream("POST", f"{emulator.base_url}/responses", headers={"authorization": f"Bearer {TEST_KEY}"}, json={"model": "kimi-k2.6", "input": "hi", "stream": True}) as response:
+        lines = [line for line in response.iter_lines() if line]
+    names = [line.removeprefix("event: ") for line in lines if line.startswith("event: ")]
+    events = [adapter.validate_json(line.removeprefix("data: ")) for line in lines if line.startswith("data: ")]
+    assert [e.type for e in events] == names
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    assert (names[0], names[-1]) == ("response.created", "response.completed")
+
+
+def test_openai_sdk_accumulates_a_responses_stream(emulator):
+    with _openai(emulator).responses.stream(model="kimi-k2.6", input="hi") as stream:
+        text = "".join(event.delta for event in stream if event.type == "response.output_text.delta")
+        final = stream.get_final_response()
+    assert (text, final.output_text, final.status) == ("You said: hi", "You said: hi", "completed")
+
+
+def test_a_response_cut_by_the_budget_is_incomplete(emulator):
+    response = _openai(emulator).responses.create(model="kimi-k2.6", input="one two three", max_output_tokens=11)
+    assert (response.status, response.incomplete_details.reason, response.output_text) == ("incomplete", "max_output_tokens", "You said:")
+
+
+def test_genai_sdk_reads_a_response_on_its_v1_path(emulator):
+    client = genai.Client(api_key=TEST_KEY, http_options=genai_types.HttpOptions(base_url=_origin(emulator), api_version="v1"))
+    _clients.append(client)
+    assert client.models.generate_content(model="deepseek-v3.2", contents="hi").text == "You said: hi"
+
+
+def test_the_anthropic_surface_sends_a_request_id_header(emulator):
+    client = _anthropic(emulator)
+    raw = client.messages.with_raw_response.create(model="kimi-k2.6", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
+    assert raw.headers["request-id"].startswith("req_")
+    assert raw.parse()._request_id == raw.headers["request-id"]

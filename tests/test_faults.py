@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TEST_KEY
+from conftest import PROTOCOLS, TEST_KEY
 
 FULL = "You said: one two three\n"
 PARTIAL = "You said:\n"
-MODELS = "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\n"
-CHAT_CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in ("openai", "anthropic", "gemini")]
+MODELS = "kimi-k3\nkimi-k2.7-code\nkimi-k2.6\nkimi-k2.5\n"
+CHAT_CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in PROTOCOLS]
 ALL_CELLS = [*CHAT_CELLS, ("models", None)]
 
 RATE_LIMITED = "error: rate limited (HTTP 429: emulated failure 429) after 2 attempts; the server asked to wait 0.001 s: wait that long, then try again"
@@ -99,19 +99,19 @@ def test_reset_once_is_retried(run, emulator, script, protocol):
     check(call(run, script, protocol), 0, expected_out(script), None)
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_dropped_after_two_chunks(run, emulator, protocol):
     emulator.inject("drop:2")
     check(call(run, "stream", protocol), 5, PARTIAL, broke("connection lost: "))
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_stalled_after_two_chunks(run, emulator, protocol):
     emulator.inject("stall:2")
     check(call(run, "stream", protocol), 5, PARTIAL, broke("no data for 1 s (--timeout)); the text so far is on stdout"))
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_malformed_chunk(run, emulator, protocol):
     emulator.inject("malformed:2")
     check(call(run, "stream", protocol), 5, PARTIAL, broke("unreadable stream "))

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import SCRIPTS, TEST_KEY, base_env, stream_on_a_pty
+from conftest import PROTOCOLS, SCRIPTS, TEST_KEY, base_env, stream_on_a_pty
 
-CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in ("openai", "anthropic", "gemini")]
+CELLS = [(script, protocol) for script in ("chat", "stream") for protocol in PROTOCOLS]
 ALL = [*CELLS, ("models", None)]
 
 
@@ -232,7 +232,7 @@ def test_bidi_overrides_and_zero_width_characters_are_shown_on_a_terminal(emulat
 # limits and deadlines ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_an_oversized_stream_line_is_refused(run, emulator, protocol):
     emulator.inject("bigline:40")
     line = clean(run("stream", "--protocol", protocol, "hi"), 5)
@@ -260,14 +260,14 @@ def test_a_deeply_nested_error_body_still_gives_the_status(run, emulator, script
     assert line.startswith("error: the API refused the request (HTTP 400: JSON body nested too deeply to read)")
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_a_stream_of_keep_alives_only_ends_at_the_timeout(run, emulator, protocol):
     emulator.inject("keepalive")
     line = clean(run("stream", "--protocol", protocol, "--timeout", "1", "hi"), 5)
     assert line == "error: the stream broke after 0 characters of the answer (HTTP 200, the server sent only keep-alives for 1 s (--timeout)); try again"
 
 
-@pytest.mark.parametrize("protocol", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_max_time_ends_a_call_that_keeps_trickling(run, emulator, protocol):
     emulator.inject("trickle:150")
     result = run("stream", "--protocol", protocol, "--max-time", "2", "--model", "glm-4.6", "one two three four five six")
@@ -341,7 +341,7 @@ def test_jsonl_ends_with_an_error_event(run, emulator):
 def test_models_retries_a_body_cut_mid_transfer(run, emulator):
     emulator.inject("cutbody")
     result = run("models")
-    assert (result.code, result.out) == (0, "kimi-k2.6\nkimi-k2.5\nkimi-k2.7-code\n")
+    assert (result.code, result.out) == (0, "kimi-k3\nkimi-k2.7-code\nkimi-k2.6\nkimi-k2.5\n")
 
 
 @pytest.mark.parametrize("script", ["chat", "stream"])

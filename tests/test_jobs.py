@@ -116,7 +116,7 @@ def test_result_wait_shows_the_text_so_far_then_the_whole_answer(run, emulator):
 
 
 def test_the_finished_result_equals_what_stream_prints(run):
-    job = start(run, "--reasoning", "alpha beta")
+    job = start(run, "--model", "kimi-k2.6", "--reasoning", "alpha beta")
     finished = jobs(run, "result", job, "--wait", "30")
     direct = run("stream", "alpha beta")
     assert (finished.code, finished.out) == (0, direct.out)

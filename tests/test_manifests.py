@@ -14,6 +14,7 @@ from conftest import ROOT, SCRIPTS
 sys.path.insert(0, str(SCRIPTS))
 from kimi_skill.bundle import parser as package_parser
 from kimi_skill.commands.chat import parser as chat_parser
+from kimi_skill.commands.doctor import parser as doctor_parser
 from kimi_skill.commands.history import parser as history_parser
 from kimi_skill.commands.jobs import parser as jobs_parser
 from kimi_skill.commands.models import parser as models_parser
@@ -88,6 +89,7 @@ def test_manifest_lists_every_argument_each_script_defines():
         "scripts/package.py": package_parser(),
         "scripts/history.py": history_parser(),
         "scripts/jobs.py": jobs_parser(),
+        "scripts/doctor.py": doctor_parser(),
     }
     for script in manifest()["scripts"]:
         assert (ROOT / script["path"]).is_file()
@@ -119,11 +121,24 @@ def test_the_model_facts_agree_with_skill_yaml_and_skill_md():
     from kimi_skill.catalog import MODELS
 
     listed = {m["id"]: m for m in manifest()["models"]}
+    skill_md = (ROOT / "SKILL.md").read_text()
     for model in MODELS:
         entry = listed[model.id]
-        assert (entry["default"], entry["reasoning"], entry["thinking_off"]) == (model.default, model.reasons_by_default, model.can_disable_thinking)
+        assert (entry["default"], entry["reasoning"], entry["thinking_off"]) == (model.recommended, model.reasons_by_default, model.can_disable_thinking)
         assert (entry["context_tokens"], entry["default_max_tokens"]) == (model.context_tokens, model.default_max_tokens)
-        assert f"| `{model.id}` |" in (ROOT / "SKILL.md").read_text()
+        assert {k: v for k, v in entry.items() if k in model.capabilities()} == model.capabilities()
+        row = next(line for line in skill_md.splitlines() if line.startswith(f"| `{model.id}` |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        reasoning = "always; text not returned" if not model.thinking_control else "on unless switched off"
+        assert cells[2:] == [reasoning, "yes" if model.thinking_control else "refused", "JSON mode" if model.json_mode else "the prompt", str(model.max_output_tokens)]
+
+
+def test_every_documented_model_table_names_the_default():
+    from kimi_skill.catalog import DEFAULT_ENV, RECOMMENDED
+
+    for name in ("SKILL.md", "README.md", "references/cli.md"):
+        text = (ROOT / name).read_text()
+        assert RECOMMENDED in text and DEFAULT_ENV in text, name
 
 
 def test_every_exit_code_is_documented_in_all_four_places():

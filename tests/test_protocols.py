@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from conftest import TEST_KEY, assert_clean
+from conftest import PROTOCOLS, TEST_KEY, assert_clean
 
-PROTOCOLS = ["openai", "anthropic", "gemini"]
 REASONING = "The user wants an answer. I will reply briefly."
 SCRIPTS = ["chat", "stream"]
 
@@ -26,7 +25,7 @@ def test_answer_is_the_same_on_every_protocol(run, protocol, script):
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_reasoning_is_the_same_on_every_protocol(run, protocol, script):
-    result = run(script, "--protocol", protocol, "--reasoning", "hello")
+    result = run(script, "--protocol", protocol, "--reasoning", "--model", "kimi-k2.6", "hello")
     assert (result.out, result.err) == ("You said: hello\n", REASONING + "\n")
 
 
@@ -46,7 +45,7 @@ def test_system_prompt_reaches_the_model_on_every_protocol(run, protocol, script
 def test_json_has_the_same_fields_on_every_protocol(run, protocol, script):
     data = json.loads(run(script, "--protocol", protocol, "--json", "hello").out)
     assert sorted(data) == ["content", "conversation", "finish_reason", "id", "input", "model", "reasoning", "truncated", "usage"]
-    assert (data["content"], data["finish_reason"], data["model"]) == ("You said: hello", "stop", "kimi-k2.6")
+    assert (data["content"], data["finish_reason"], data["model"]) == ("You said: hello", "stop", "kimi-k3")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -62,7 +61,7 @@ def test_an_unknown_model_exits_4_on_every_protocol(run, protocol, script):
     result = run(script, "--protocol", protocol, "--model", "kimi-k9", "hello")
     assert result.code == 4
     assert result.err.startswith("error: unknown model 'kimi-k9' (not found (HTTP 404")
-    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code\n")
+    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3\n")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -155,6 +154,6 @@ def test_gemini_accepts_a_streamed_json_array():
 
 def test_gemini_reads_a_stream_served_as_a_json_array(run, emulator):
     emulator.inject("jsonarray")
-    result = run("stream", "--protocol", "gemini", "--reasoning", "--usage", "hello")
+    result = run("stream", "--protocol", "gemini", "--model", "kimi-k2.6", "--reasoning", "--usage", "hello")
     assert (result.code, result.out) == (0, "You said: hello\n")
     assert result.lines[:2] == [REASONING, "usage: prompt_tokens=1 completion_tokens=12 total_tokens=13"]

@@ -30,8 +30,8 @@ def test_usage_comes_from_the_final_chunk(run):
 
 
 def test_reasoning_deltas_go_to_stderr_only_when_asked(run):
-    assert run("stream", "hello").err == ""
-    result = run("stream", "--reasoning", "hello")
+    assert run("stream", "--model", "kimi-k2.6", "hello").err == ""
+    result = run("stream", "--model", "kimi-k2.6", "--reasoning", "hello")
     assert (result.out, result.err) == ("You said: hello\n", REASONING + "\n")
 
 
@@ -52,7 +52,7 @@ def test_jsonl_prints_one_event_per_line(run):
 
 
 def test_jsonl_includes_reasoning_events(run):
-    events = [json.loads(line) for line in run("stream", "--jsonl", "hi").out.splitlines()]
+    events = [json.loads(line) for line in run("stream", "--jsonl", "--model", "kimi-k2.6", "hi").out.splitlines()]
     assert events[0] == {"type": "reasoning", "text": "The"}
 
 

@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import assert_clean
+from conftest import PROTOCOLS, assert_clean
 from kimi_skill.errors import UsageError
 from kimi_skill.structured import Invalid, Schema, check, fields, load
 
-PROTOCOLS = ["openai", "anthropic", "gemini"]
 PERSON = '{"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}'
 
 
@@ -23,6 +22,8 @@ def system_sent(request) -> str:
         return body["systemInstruction"]["parts"][0]["text"]
     if "system" in body:
         return body["system"]
+    if "instructions" in body:
+        return body["instructions"]
     return body["messages"][0]["content"]
 
 
@@ -33,10 +34,12 @@ def test_a_schema_answer_prints_only_the_validated_json(run, emulator, protocol)
     assert "It must validate against this JSON Schema:" in system_sent(emulator.state.requests[-1])
 
 
-def test_the_openai_path_asks_for_json_mode_and_gemini_for_a_json_mime_type(run, emulator):
-    run("chat", "--schema", PERSON, "x")
+def test_a_model_with_json_mode_is_asked_for_it_on_each_protocol(run, emulator):
+    run("chat", "--model", "kimi-k2.6", "--schema", PERSON, "x")
     assert emulator.state.requests[-1].body["response_format"] == {"type": "json_object"}
-    run("chat", "--protocol", "gemini", "--schema", PERSON, "x")
+    run("chat", "--model", "kimi-k2.6", "--protocol", "responses", "--schema", PERSON, "x")
+    assert emulator.state.requests[-1].body["text"] == {"format": {"type": "json_object"}}
+    run("chat", "--model", "kimi-k2.6", "--protocol", "gemini", "--schema", PERSON, "x")
     assert emulator.state.requests[-1].body["generationConfig"]["responseMimeType"] == "application/json"
 
 
@@ -51,7 +54,7 @@ def test_an_invalid_answer_is_asked_again_then_passes(run, emulator, protocol):
     data = json.loads(result.out)
     assert (result.code, data["data"], data["attempts"]) == (0, {"name": "xxxx", "age": 1}, 2)
     last = emulator.state.requests[-1].body
-    followup = last["contents"][-1]["parts"][0]["text"] if "contents" in last else last["messages"][-1]["content"]
+    followup = last["contents"][-1]["parts"][0]["text"] if "contents" in last else last["input" if "input" in last else "messages"][-1]["content"]
     assert followup.startswith("That answer does not validate:\n- at (root): 'name' is a required property")
 
 
@@ -108,7 +111,7 @@ def test_a_schema_file_is_read(run, tmp_path):
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_a_truncated_json_answer_is_never_accepted(run, emulator, protocol):
-    result = run("chat", "--protocol", protocol, "--thinking", "off", "--max-tokens", "3", "--schema", PERSON, "x")
+    result = run("chat", "--protocol", protocol, "--model", "kimi-k2.6", "--thinking", "off", "--max-tokens", "3", "--schema", PERSON, "x")
     assert (result.code, result.out) == (7, "")
     assert result.err == "error: the JSON answer was cut at 3 tokens (finish_reason length), so it is not accepted; raise --max-tokens\n"
 
@@ -132,11 +135,12 @@ def switch_sent(body: dict) -> object:
     ("openai", {"type": "enabled"}, {"type": "disabled"}),
     ("anthropic", {"type": "enabled", "budget_tokens": 24576}, {"type": "disabled"}),
     ("gemini", {"includeThoughts": True}, {"thinkingBudget": 0}),
+    ("responses", {"type": "enabled"}, {"type": "disabled"}),
 ])
 def test_thinking_on_and_off_reach_the_wire(run, emulator, protocol, on, off):
-    run("chat", "--protocol", protocol, "--thinking", "on", "x")
+    run("chat", "--protocol", protocol, "--model", "kimi-k2.6", "--thinking", "on", "x")
     assert switch_sent(emulator.state.requests[-1].body) == on
-    result = run("chat", "--protocol", protocol, "--thinking", "off", "--reasoning", "x")
+    result = run("chat", "--protocol", protocol, "--model", "kimi-k2.6", "--thinking", "off", "--reasoning", "x")
     assert switch_sent(emulator.state.requests[-1].body) == off
     assert (result.out, result.err) == ("You said: x\n", "")
 
@@ -149,7 +153,11 @@ def test_no_thinking_flag_sends_no_switch(run, emulator, protocol):
 
 def test_thinking_off_is_refused_for_the_model_that_always_reasons(run, emulator):
     result = run("chat", "--model", "kimi-k2.7-code", "--thinking", "off", "x")
-    assert (result.code, result.err) == (2, "error: kimi-k2.7-code always reasons, so --thinking off is refused; use kimi-k2.6 for answers without reasoning\n")
+    assert (result.code, result.err) == (
+        2,
+        "error: kimi-k2.7-code always reasons, so --thinking off is refused (nothing was sent); "
+        "kimi-k2.6 or kimi-k2.5 can answer without reasoning: pass --model kimi-k2.6\n",
+    )
     assert emulator.state.requests == []
 
 
@@ -161,6 +169,14 @@ def test_thinking_off_is_refused_for_the_model_that_always_reasons(run, emulator
 def test_a_cut_answer_is_printed_with_one_warning(run, protocol, script):
     result = run(script, "--protocol", protocol, "--max-tokens", "11", "one two three four")
     assert (result.code, result.out) == (0, "You said:\n")
+    assert result.err == (
+        "warning: the answer was cut at 11 tokens (finish_reason length), so it is incomplete; "
+        "raise --max-tokens (it always reasons, so reasoning shares the budget)\n"
+    )
+
+
+def test_a_cut_answer_of_a_model_that_can_stop_reasoning_suggests_thinking_off(run):
+    result = run("chat", "--model", "kimi-k2.6", "--max-tokens", "11", "one two three four")
     assert result.err == "warning: the answer was cut at 11 tokens (finish_reason length), so it is incomplete; raise --max-tokens or pass --thinking off\n"
 
 
@@ -176,7 +192,8 @@ def test_a_budget_spent_on_reasoning_is_exit_8_not_an_empty_success(run, protoco
     result = run(script, "--protocol", protocol, "--max-tokens", "5", "x")
     assert (result.code, result.out) == (8, "")
     assert result.err == (
-        "error: the token limit ran out during reasoning (cut at 5 tokens), so there is no answer; raise --max-tokens or pass --thinking off\n"
+        "error: the token limit ran out during reasoning (cut at 5 tokens), so there is no answer; "
+        "raise --max-tokens (it always reasons, so reasoning shares the budget)\n"
     )
 
 
@@ -196,9 +213,15 @@ def test_temperature_outside_0_to_2_is_refused(run, emulator, value):
 
 
 def test_temperature_is_not_sent_to_a_model_that_fixes_it(run, emulator):
-    result = run("chat", "--temperature", "0.3", "x")
+    result = run("chat", "--model", "kimi-k2.6", "--temperature", "0.3", "x")
     assert "temperature" not in emulator.state.requests[-1].body
     assert result.err == "warning: kimi-k2.6 fixes the temperature (1 with thinking, 0.6 without), so --temperature 0.3 is not sent\n"
+
+
+def test_temperature_is_not_sent_to_the_default_model(run, emulator):
+    result = run("chat", "--temperature", "0.3", "x")
+    assert "temperature" not in emulator.state.requests[-1].body
+    assert result.err == "warning: kimi-k3 fixes the temperature (1), so --temperature 0.3 is not sent\n"
 
 
 # exit codes agents act on -----------------------------------------------------------------

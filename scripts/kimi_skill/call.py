@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .boundary import budget_advice
 from .config import Settings
 from .debug import DebugLog
 from .errors import NoAnswer, SchemaFailed
@@ -57,7 +58,7 @@ def execute(plan: Plan, renderer: Renderer) -> Any:
             if renderer.truncated and not renderer.text.strip():
                 raise NoAnswer(
                     f"the token limit ran out during reasoning (cut at {cut_at(renderer, request)}), so there is no answer; "
-                    "raise --max-tokens or pass --thinking off"
+                    + budget_advice(request.model)
                 )
             return None
         renderer.extra["attempts"] = attempt

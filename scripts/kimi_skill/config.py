@@ -1,15 +1,23 @@
 """Where the key may come from, where it may be sent, and through which proxy: one table.
 
-| key read from            | base URL used                                                        |
-|--------------------------|----------------------------------------------------------------------|
-| ``RUNAPI_TOKEN``         | ``RUNAPI_BASE_URL``; else ``OPENAI_BASE_URL`` if it names RunAPI or   |
-| ``RUNAPI_API_KEY``       | a loopback host; else ``https://runapi.ai/v1`` (with a warning when   |
-|                          | ``OPENAI_BASE_URL`` names another host: it is ignored for RunAPI keys) |
-| ``OPENAI_API_KEY``       | ``OPENAI_BASE_URL``, which must be set (it may hold a real OpenAI key) |
+| key read from (first found wins)        | base URL used                                               |
+|-----------------------------------------|-------------------------------------------------------------|
+| ``RUNAPI_TOKEN``                        | ``RUNAPI_BASE_URL``; else ``OPENAI_BASE_URL`` if it names    |
+| ``RUNAPI_API_KEY``                      | RunAPI or a loopback host; else ``https://runapi.ai/v1``     |
+|                                         | (a warning when ``OPENAI_BASE_URL`` names another host: it   |
+|                                         | is ignored for RunAPI keys)                                  |
+| ``OPENAI_API_KEY``, only together with  | ``OPENAI_BASE_URL`` (it may hold a real OpenAI key, so it is |
+| ``OPENAI_BASE_URL``                     | never sent anywhere else)                                    |
+| ``apiKey`` in RunAPI's CLI config file   | ``RUNAPI_BASE_URL``; else ``baseUrl`` in that file; else     |
+| ``$XDG_CONFIG_HOME/runapi/config.json`` | ``https://runapi.ai/v1``                                     |
 
 A RunAPI key therefore only goes to RunAPI, to loopback, or to a host the user named in
-``RUNAPI_BASE_URL`` on purpose; ``OPENAI_BASE_URL`` set for another gateway never receives it.
-OpenClaw injects ``OPENAI_API_KEY`` + ``OPENAI_BASE_URL``, which keep working as before.
+``RUNAPI_BASE_URL`` (or RunAPI's own config file) on purpose; ``OPENAI_BASE_URL`` set for another
+gateway never receives it. OpenClaw injects ``OPENAI_API_KEY`` + ``OPENAI_BASE_URL``, which keep
+working as before. The config file (``~/.config/runapi/config.json`` when ``XDG_CONFIG_HOME`` is
+unset, written 0600 by ``runapi auth import-token``) is read only when the environment holds no
+key, only if it is a regular file (not a symlink) owned by the user with no permission for
+group or others, and never written.
 
 Proxies: loopback and plain-http URLs never use one; https URLs use ``HTTPS_PROXY`` (or
 ``ALL_PROXY``) unless ``NO_PROXY`` matches, as a CONNECT tunnel, so the key stays inside TLS.
@@ -18,7 +26,9 @@ Proxies: loopback and plain-http URLs never use one; https URLs use ``HTTPS_PROX
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -106,9 +116,9 @@ def check_key(value: str, name: str) -> str:
     return value
 
 
-def runapi_base(value: str) -> str:
+def runapi_base(value: str, name: str = "RUNAPI_BASE_URL") -> str:
     """``RUNAPI_BASE_URL`` may be an origin (RunAPI's CLI form) or include ``/v1``."""
-    url = check_base_url(value, "RUNAPI_BASE_URL")
+    url = check_base_url(value, name)
     return url if urlsplit(url).path not in ("", "/") else url + "/v1"
 
 
@@ -156,6 +166,43 @@ def proxy_for(url: str, env: Mapping[str, str]) -> str | None:
     return proxy
 
 
+def runapi_config_path(env: Mapping[str, str]) -> str:
+    config = env.get("XDG_CONFIG_HOME") or os.path.join(env.get("HOME") or os.path.expanduser("~"), ".config")
+    return os.path.join(config, "runapi", "config.json")
+
+
+def read_runapi_config(path: str) -> tuple[dict[str, str] | None, str | None]:
+    """RunAPI's CLI config as {apiKey, baseUrl}, or (None, why it was not used; None when absent).
+
+    Opened without following a symlink and checked on the open descriptor: a file another user
+    owns, or that others can read or write, could leak the key or send it elsewhere."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        if os.path.islink(path):
+            return None, "it is a symbolic link; replace it with the file itself, mode 0600"
+        return None, f"it cannot be read ({exc.strerror})"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, "it is not a regular file"
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            return None, f"it is owned by another user (uid {info.st_uid}); only a file of your own is trusted with the key"
+        if info.st_mode & 0o077:
+            return None, f"its mode {stat.S_IMODE(info.st_mode):04o} lets others read or change it; run: chmod 600 {path}"
+        raw = handle.read(65_536)
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, "it is not valid JSON"
+    if not isinstance(data, dict) or not isinstance(data.get("apiKey"), str) or not data["apiKey"].strip():
+        return None, "it holds no apiKey"
+    base = data.get("baseUrl")
+    return {"apiKey": data["apiKey"].strip(), **({"baseUrl": base} if isinstance(base, str) and base.strip() else {})}, None
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the key, base URL and proxy once; every network path uses the result."""
     env = os.environ if environ is None else environ
@@ -169,17 +216,31 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             break
     else:
         openai_key = (env.get("OPENAI_API_KEY") or "").strip()
-        if not openai_key:
-            raise ConfigError("no API key: set RUNAPI_TOKEN to your RunAPI key (get one at https://runapi.ai/api_keys)")
-        if not openai_base:
-            raise ConfigError(
-                "OPENAI_API_KEY is set but OPENAI_BASE_URL is not, so this may be an OpenAI key: "
-                f"if it is a RunAPI key set OPENAI_BASE_URL={DEFAULT_BASE_URL}, "
-                "or put the RunAPI key in RUNAPI_TOKEN"
-            )
-        key = check_key(openai_key, "OPENAI_API_KEY")
-        base = check_base_url(openai_base)
-        return Settings(Secret(key), "OPENAI_API_KEY", base, "OPENAI_BASE_URL", proxy_for(base, env))
+        if openai_key and openai_base:
+            key = check_key(openai_key, "OPENAI_API_KEY")
+            base = check_base_url(openai_base)
+            return Settings(Secret(key), "OPENAI_API_KEY", base, "OPENAI_BASE_URL", proxy_for(base, env))
+        path = runapi_config_path(env)
+        stored, problem = read_runapi_config(path)
+        if stored is None:
+            unused = f"; {path} was not used: {problem}" if problem else ""
+            if openai_key:
+                raise ConfigError(
+                    "OPENAI_API_KEY is set but OPENAI_BASE_URL is not, so this may be an OpenAI key: "
+                    f"if it is a RunAPI key set OPENAI_BASE_URL={DEFAULT_BASE_URL}, "
+                    f"or put the RunAPI key in RUNAPI_TOKEN{unused}"
+                )
+            raise ConfigError(f"no API key: set RUNAPI_TOKEN to your RunAPI key (get one at https://runapi.ai/api_keys){unused}")
+        source = f"apiKey in {path}"
+        key = check_key(stored.get("apiKey", ""), source)
+        runapi_base_value = (env.get("RUNAPI_BASE_URL") or "").strip()
+        if runapi_base_value:
+            base, base_source = runapi_base(runapi_base_value), "RUNAPI_BASE_URL"
+        elif stored.get("baseUrl"):
+            base, base_source = runapi_base(stored["baseUrl"], f"baseUrl in {path}"), f"baseUrl in {path}"
+        else:
+            base, base_source = DEFAULT_BASE_URL, "default"
+        return Settings(Secret(key), source, base, base_source, proxy_for(base, env))
 
     runapi_base_value = (env.get("RUNAPI_BASE_URL") or "").strip()
     if runapi_base_value:

@@ -14,6 +14,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "jobs.py": CLIENT,
     "models.py": ("httpx>=0.27,<1",),
     "history.py": (),
+    "doctor.py": (),
     "validate.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
     "package.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
 }

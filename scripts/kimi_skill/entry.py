@@ -77,6 +77,10 @@ def jobs() -> NoReturn:
     _console("jobs", ".commands.jobs")
 
 
+def doctor() -> NoReturn:
+    _console("doctor", ".commands.doctor")
+
+
 def validate() -> NoReturn:
     _console("validate", ".validator.cli")
 

@@ -2,7 +2,8 @@
 
 Kimi's JSON mode (``response_format: json_object``) makes the model answer with one JSON object;
 it has no schema mode, so the schema is stated in the system prompt and the answer is checked
-with ``jsonschema``. A top-level array schema is wrapped as ``{"items": <schema>}`` (JSON mode
+with ``jsonschema``. Models without JSON mode (kimi-k3, kimi-k2.7-code) get the same system
+prompt and no JSON-mode field; their answer is extracted (:func:`extract`) and checked the same way. A top-level array schema is wrapped as ``{"items": <schema>}`` (JSON mode
 only makes objects) and unwrapped after the check. On invalid JSON or a violation the model is
 asked again, as a follow-up turn that quotes the validator's errors.
 
@@ -119,18 +120,49 @@ def instruction(schema: Schema) -> str:
     )
 
 
+FENCE = re.compile(r"```[A-Za-z]*[ \t]*\n(.*?)\n?[ \t]*```", re.S)
+MAX_CANDIDATES = 64  # JSON starts tried inside prose: bounded, so a hostile answer cannot make it quadratic
+
+
+def extract(answer: str) -> Any:
+    """The JSON value in an answer. With JSON mode the answer is the value; without it (models
+    that take the schema in the prompt) it may sit in a Markdown fence or after a line of prose,
+    so the fences are tried, then each ``{`` or ``[`` in turn."""
+    text = answer.strip()
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        first = exc
+    candidates = [block.strip() for block in FENCE.findall(text)]
+    for block in candidates:
+        try:
+            return json.loads(block)
+        except ValueError:
+            continue
+    decoder = json.JSONDecoder()
+    for tried, match in enumerate(re.finditer(r"[{\[]", text)):
+        if tried >= MAX_CANDIDATES:
+            break
+        try:
+            value, _ = decoder.raw_decode(text, match.start())
+        except ValueError:
+            continue
+        if isinstance(value, (dict, list)):
+            return value
+    raise first
+
+
 def check(answer: str, schema: Schema) -> Any:
     """The validated value (unwrapped), or :class:`Invalid` with the first problem."""
-    text = answer.strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
     try:
-        value = json.loads(text)
+        value = extract(answer)
     except RecursionError:
         raise Invalid("the answer is JSON nested too deeply", ["the answer is JSON nested too deeply"]) from None
     except ValueError as exc:
         message = f"the answer is not valid JSON ({exc})"
         raise Invalid(message, [message]) from None
+    if schema.wrapped and isinstance(value, list):
+        value = {WRAP_KEY: value}  # asked for {"items": [...]}, answered with the array itself
     validator = _validator_class()(schema.sent)
     try:
         errors = sorted(validator.iter_errors(value), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import catalog
+from .. import boundary, catalog
 from ..args import OneLineParser
 from ..call import Plan, abort_on_signals, execute
 from ..compose import DEFAULT_MAX_INPUT_BYTES, Composed, compose, read_system_file
@@ -51,15 +51,15 @@ def parser(streaming: bool) -> argparse.ArgumentParser:
     )
     p = OneLineParser(prog=name, description=what, epilog=f"{ENVIRONMENT}\n{exit_codes_epilog()}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("prompt", nargs="*", help="the prompt; '-' or nothing reads it from stdin; with an argument, piped stdin is added in a <stdin> block")
-    p.add_argument("--model", help=f"model ID (default {catalog.DEFAULT_MODEL}, or the conversation's model)")
+    p.add_argument("--model", help=f"model ID (default {catalog.DEFAULT_MODEL} or ${catalog.DEFAULT_ENV}, or the conversation's model)")
     system = p.add_mutually_exclusive_group()
     system.add_argument("--system", metavar="TEXT", help="system prompt")
     system.add_argument("--system-file", metavar="PATH", help="read the system prompt from a file")
     p.add_argument("--file", action="append", default=[], metavar="PATH", help="attach a UTF-8 text file in its own <file path=...> block (repeatable)")
     p.add_argument("--max-tokens", type=positive_int, metavar="N", help="upper bound on generated tokens, reasoning included (default 32768 for Kimi models)")
-    p.add_argument("--temperature", type=float, metavar="X", help="sampling temperature, 0 to 2; kimi-k2.6/k2.5 fix it (1.0 thinking, 0.6 not), so it is not sent for them")
-    p.add_argument("--thinking", choices=("on", "off"), help="switch the model's reasoning on or off (default: the model's own, on for Kimi)")
-    p.add_argument("--protocol", choices=PROTOCOLS, default="openai", help="wire protocol (default openai)")
+    p.add_argument("--temperature", type=float, metavar="X", help="sampling temperature, 0 to 2, for other models: every Kimi model fixes it, so it is not sent to them")
+    p.add_argument("--thinking", choices=("on", "off"), help="switch reasoning on or off where the model allows it (kimi-k2.6/k2.5); kimi-k3 and kimi-k2.7-code always reason")
+    p.add_argument("--protocol", choices=PROTOCOLS, default="openai", help="wire protocol: openai (Chat Completions, the default), responses (OpenAI Responses), anthropic or gemini")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print one JSON object: content, reasoning, model, finish_reason, truncated, usage, id, conversation, input")
     fmt.add_argument("--jsonl", action="store_true", help="print one JSON event per line: reasoning, content, usage, done")
@@ -118,27 +118,6 @@ def _open_store(args: argparse.Namespace) -> tuple[Any, bool]:
     return Store.open(), not no_store
 
 
-def _model_options(args: argparse.Namespace, model: str, notes: list[str]) -> tuple[bool | None, float | None, int | None]:
-    """Apply what the API fixes for known models: refuse or drop what it would ignore."""
-    facts = catalog.find(model)
-    thinking = None if args.thinking is None else args.thinking == "on"
-    temperature = args.temperature
-    max_tokens = args.max_tokens
-    if facts is None:
-        return thinking, temperature, max_tokens
-    if thinking is False and not facts.can_disable_thinking:
-        raise UsageError(f"{model} always reasons, so --thinking off is refused; use kimi-k2.6 for answers without reasoning")
-    if temperature is not None and facts.fixed_temperature:
-        on, off = facts.fixed_temperature
-        notes.append(f"{model} fixes the temperature ({on:g} with thinking, {off:g} without), so --temperature {temperature:g} is not sent")
-        temperature = None
-    if max_tokens is None:
-        max_tokens = facts.default_max_tokens
-    elif max_tokens > facts.max_output_tokens:
-        raise UsageError(f"--max-tokens {max_tokens} is over {model}'s limit of {facts.max_output_tokens}")
-    return thinking, temperature, max_tokens
-
-
 def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer) -> Prepared:
     _check_args(args)
     policy: RetryPolicy = policy_from(args.max_retries, os.environ)
@@ -175,14 +154,18 @@ def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer) -> Pr
         model = model or earlier["model"]
         if system is None and not args.system_file:
             system = earlier["system"]
-    model = model or catalog.DEFAULT_MODEL
-    thinking, temperature, max_tokens = _model_options(args, model, notes)
+    model = model or catalog.default_model()[0]
+    options = boundary.resolve(
+        model, thinking=None if args.thinking is None else args.thinking == "on", temperature=args.temperature,
+        max_tokens=args.max_tokens, schema=schema is not None, show_reasoning=args.reasoning,
+    )
+    notes += options.notes
     sent_system = system
     if schema is not None:
         from ..structured import instruction
 
         sent_system = f"{system}\n\n{instruction(schema)}" if system else instruction(schema)
-    request = ChatRequest((*history, Message("user", composed.text)), model, sent_system, max_tokens, temperature, thinking, json_mode=schema is not None)
+    request = ChatRequest((*history, Message("user", composed.text)), model, sent_system, options.max_tokens, options.temperature, options.thinking, options.json_mode)
     plan = Plan(
         settings, request, args.protocol, streaming or args.background, policy, Limits(idle_timeout=args.timeout),
         schema, args.schema_retries, DebugLog(sys.stderr) if args.debug else None,
@@ -336,7 +319,7 @@ def _closing_lines(call: Call) -> None:
 
         warn(
             f"the answer was cut at {cut_at(renderer, call.prepared.plan.request)} (finish_reason length), so it is incomplete; "
-            "raise --max-tokens or pass --thinking off"
+            + boundary.budget_advice(call.prepared.plan.request.model)
         )
     conversation = renderer.extra.get("conversation")
     if conversation and (args.show_id or args.usage) and not (args.json or args.jsonl):
@@ -354,7 +337,10 @@ def _explain(exc: KimiError, call: Call) -> str:
             + (f"; the text so far is {where}" if renderer.chars_out and call.sink is None else "; try again" if not renderer.chars_out else "")
         )
     if isinstance(exc, RequestRefused) and call.prepared is not None and exc.status in (400, 404):
-        return _not_found(exc, call.prepared.plan)
+        plan = call.prepared.plan
+        if exc.status == 400 and boundary.refused_shape(exc.server_message):
+            return boundary.moved(plan.request.model, plan.protocol, exc.status, exc.server_message)
+        return _not_found(exc, plan)
     return exc.message
 
 

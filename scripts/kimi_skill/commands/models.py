@@ -21,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--all", action="store_true", help="list every model, not only Kimi models")
-    p.add_argument("--json", action="store_true", help="print the model objects as a JSON array")
+    p.add_argument("--json", action="store_true", help="print the model objects as a JSON array, each with its known capabilities (null when unknown)")
     network_options(p)
     return p
 
@@ -41,7 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         models = fetch_models(settings, policy, Limits(idle_timeout=args.timeout), DebugLog(sys.stderr) if args.debug else None)
         chosen = models if args.all else [m for m in models if is_kimi(m["id"])]
         if args.json:
-            sys.stdout.write(dumps(chosen, indent=2) + "\n")
+            from .. import catalog
+
+            default = catalog.default_model()[0]
+            described = [
+                {**m, "default": m["id"] == default, "capabilities": known.capabilities() if (known := catalog.find(m["id"])) else None}
+                for m in chosen
+            ]
+            sys.stdout.write(dumps(described, indent=2) + "\n")
         else:
             # ids come from the server: never let one drive the terminal or forge a line
             sys.stdout.write("".join(f"{for_line(m['id'])}\n" for m in chosen))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .replies import ALWAYS_THINKING, Reply
+from .replies import Reply
 from .wire import Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "anthropic"
@@ -47,8 +47,6 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     system = text_of(body.get("system")) or None
     thinking = body.get("thinking")
     switch = {"enabled": True, "disabled": False}.get(str(thinking.get("type"))) if isinstance(thinking, dict) else None
-    if switch is False and model in ALWAYS_THINKING:
-        raise RequestProblem(400, error_body("invalid_request_error", f"thinking: cannot be disabled for {model}"))
     return Parsed(model, users[-1] if users else "", system, bool(body.get("stream")), False, users, len(users), switch, positive(body.get("max_tokens")))
 
 

@@ -19,6 +19,9 @@ line of MB mebibytes; ``bigbody:MB`` a non-streamed body of MB mebibytes; ``deep
 nested 100,000 deep, ``deeperror`` a 400 whose body is; ``cutbody`` a non-streamed body cut off
 half way; ``escapes`` puts terminal escapes, bidi overrides and a
 forged newline in model ids, a header value and the error message.
+
+Gateway faults: ``boundary:FIELD[,FIELD]`` refuses, as RunAPI's capability boundary does (400),
+any request carrying one of those fields, as if the gateway's boundary had moved.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 NAMES = {
     "redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone",
     "jsonarray", "badjson", "wrongjson", "keepalive", "trickle", "bigline", "bigbody", "deepjson", "deeperror", "escapes", "slow", "cutbody",
+    "boundary",
 }
 ECHO_FORMS = {"whole", "prefix", "suffix", "upper", "base64", "url"}
 
@@ -71,6 +75,10 @@ class Fault:
             if arg and arg not in ECHO_FORMS:
                 raise ValueError(f"echokey takes one of {', '.join(sorted(ECHO_FORMS))}")
             return cls(name, status=401, form=arg or "whole")
+        if name == "boundary":
+            if not arg:
+                raise ValueError("boundary takes the field(s) to refuse: boundary:max_completion_tokens")
+            return cls(name, form=arg)
         if name == "slow":
             return cls(name, seconds=float(arg or 20))
         if name == "trickle":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .replies import ALWAYS_THINKING, Reply
+from .replies import Reply
 from .wire import Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "gemini"
@@ -29,7 +29,7 @@ def check_auth(headers: Any, key: str, query: dict[str, list[str]]) -> None:
 
 def route(path: str) -> tuple[str, str]:
     """``/v1beta/models/kimi-k2.6:streamGenerateContent`` gives ``("kimi-k2.6", "streamGenerateContent")``."""
-    tail = path.split("/v1beta/models/", 1)[1]
+    tail = path.split("/models/", 1)[1]  # /v1beta/models/... or /v1/models/...
     model, _, method = tail.partition(":")
     return model, method
 
@@ -50,8 +50,6 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     switch = None
     if isinstance(thinking, dict):
         switch = False if thinking.get("thinkingBudget") == 0 else True if thinking.get("includeThoughts") else None
-    if switch is False and model in ALWAYS_THINKING:
-        raise RequestProblem(400, fault_body(400, f"thinking cannot be disabled for {model}"))
     return Parsed(
         model, users[-1] if users else "", system or None, method == "streamGenerateContent", False, users, len(users), switch,
         positive(config.get("maxOutputTokens")), config.get("responseMimeType") == "application/json",
@@ -64,8 +62,8 @@ def _usage(reply: Reply) -> dict[str, int]:
         "candidatesTokenCount": len(reply.content),
         "totalTokenCount": reply.prompt_tokens + reply.completion_tokens,
     }
-    if reply.reasoning:
-        out["thoughtsTokenCount"] = len(reply.reasoning)
+    if reply.reasoning_tokens:
+        out["thoughtsTokenCount"] = reply.reasoning_tokens
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .replies import ALWAYS_THINKING, Reply
+from .replies import Reply
 from .wire import CREATED, Parsed, RequestProblem, StreamPlan, new_id, positive, sse, text_of
 
 NAME = "openai"
@@ -28,6 +28,10 @@ STATUS_ERRORS = {
 def fault_body(status: int, message: str) -> dict[str, Any]:
     kind, code = STATUS_ERRORS.get(status, ("server_error", None))
     return error_body(message, kind, code)
+
+
+def boundary_body(message: str, param: str) -> dict[str, Any]:
+    return error_body(message, "invalid_request_error", "unsupported_parameter", param)
 
 
 def check_auth(headers: Any, key: str, query: dict[str, list[str]]) -> None:
@@ -66,8 +70,6 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     options = body.get("stream_options") or {}
     thinking = body.get("thinking")
     switch = {"enabled": True, "disabled": False}.get(str(thinking.get("type"))) if isinstance(thinking, dict) else None
-    if switch is False and model in ALWAYS_THINKING:
-        raise RequestProblem(400, error_body(f"thinking cannot be disabled for {model}", param="thinking"))
     response_format = body.get("response_format")
     return Parsed(
         model, users[-1] if users else "", system, bool(body.get("stream")), bool(options.get("include_usage")),
@@ -76,12 +78,15 @@ def parse(body: Any, models: list[str], path: str, query: dict[str, list[str]]) 
     )
 
 
-def _usage(reply: Reply) -> dict[str, int]:
-    return {
+def _usage(reply: Reply) -> dict[str, Any]:
+    usage: dict[str, Any] = {
         "prompt_tokens": reply.prompt_tokens,
         "completion_tokens": reply.completion_tokens,
         "total_tokens": reply.prompt_tokens + reply.completion_tokens,
     }
+    if reply.reasoning_tokens:
+        usage["completion_tokens_details"] = {"reasoning_tokens": reply.reasoning_tokens}
+    return usage
 
 
 def completion(parsed: Parsed, reply: Reply) -> dict[str, Any]:

@@ -17,8 +17,11 @@ from typing import Any
 
 from .wire import Parsed
 
-THINKING_MODELS = {"kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code"}
-ALWAYS_THINKING = {"kimi-k2.7-code"}
+THINKING_MODELS = {"kimi-k3", "kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code"}
+ALWAYS_THINKING = {"kimi-k3", "kimi-k2.7-code"}
+# RunAPI returns no raw reasoning text for these (only the reasoning token count), and they have
+# no JSON mode, so a JSON answer asked for in the prompt comes wrapped in prose and a fence.
+HIDDEN_REASONING = {"kimi-k3", "kimi-k2.7-code"}
 REASONING_TEXT = "The user wants an answer. I will reply briefly."
 FILE_BLOCK = re.compile(r'<file path="([^"]*)">')
 SCHEMA_MARK = "JSON Schema:\n"
@@ -39,10 +42,15 @@ class Reply:
     content: list[str]
     prompt_tokens: int
     finish: str = "stop"
+    hidden_reasoning_tokens: int = 0  # reasoning the model did but the gateway does not return
+
+    @property
+    def reasoning_tokens(self) -> int:
+        return len(self.reasoning) + self.hidden_reasoning_tokens
 
     @property
     def completion_tokens(self) -> int:
-        return len(self.reasoning) + len(self.content)
+        return self.reasoning_tokens + len(self.content)
 
     @property
     def text(self) -> str:
@@ -90,7 +98,8 @@ def _json_answer(parsed: Parsed, said: str) -> str | None:
             schema = json.loads(system.split(SCHEMA_MARK, 1)[1].strip())
         except ValueError:
             schema = None
-        return json.dumps(instance(schema))
+        value = json.dumps(instance(schema))
+        return f"Here is the JSON:\n```json\n{value}\n```" if parsed.model in HIDDEN_REASONING else value
     if parsed.json_mode:
         return json.dumps({"answer": said})
     return None
@@ -122,4 +131,7 @@ def make_reply(parsed: Parsed, chunks: int | None = None, json_fault: str | None
         finish = "length"
         reasoning = reasoning[:budget]
         content = content[: max(0, budget - len(reasoning))]
-    return Reply(reasoning, content, count_tokens(parsed.system, *parsed.user_texts), finish)
+    hidden = 0
+    if parsed.model in HIDDEN_REASONING:
+        hidden, reasoning = len(reasoning), []
+    return Reply(reasoning, content, count_tokens(parsed.system, *parsed.user_texts), finish, hidden)

@@ -3,7 +3,7 @@
 Connections are kept alive (HTTP/1.1) as a real gateway's are, so clients' connection reuse
 is exercised; a fault that breaks a connection closes it. Streams use chunked transfer
 encoding, so a dropped connection is distinguishable from a finished body. Every response
-carries an ``x-request-id``.
+carries an ``x-request-id`` (and the Anthropic surface its ``request-id``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from . import anthropic_surface, gemini_surface, openai_surface
+from . import anthropic_surface, boundary, gemini_surface, openai_surface, responses_surface
 from .faults import Fault, FaultQueue
 from .replies import make_reply
 from .wire import RequestProblem, StreamPlan
 
 EMULATOR_KEY = "emulator-local-key"
-DEFAULT_MODELS = ["kimi-k2.6", "kimi-k2.5", "kimi-k2.7-code", "deepseek-v3.2", "glm-4.6"]
+DEFAULT_MODELS = ["kimi-k3", "kimi-k2.7-code", "kimi-k2.6", "kimi-k2.5", "deepseek-v3.2", "glm-4.6"]
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
 DEEP = b"[" * 100_000 + b"]" * 100_000
 HOSTILE_TEXT = "kimi-\x1b]0;owned\x07k2\u202eevil\nforged: line"
@@ -90,7 +90,10 @@ class Handler(BaseHTTPRequestHandler):
     def _head(self, status: int, content_type: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:20]}")
+        ident = f"req_{uuid.uuid4().hex[:20]}"
+        self.send_header("x-request-id", ident)
+        if self.path.split("?", 1)[0] == "/v1/messages":
+            self.send_header("request-id", ident)  # the Anthropic API's own header name
         for name, value in (extra or {}).items():
             self.send_header(name, value)
 
@@ -131,10 +134,12 @@ class Handler(BaseHTTPRequestHandler):
     def _surface(self, method: str, path: str) -> ModuleType | None:
         if method == "POST" and path == "/v1/chat/completions":
             return openai_surface
+        if method == "POST" and path == "/v1/responses":
+            return responses_surface
         if method == "POST" and path == "/v1/messages":
             return anthropic_surface
-        if method == "POST" and path.startswith("/v1beta/models/"):
-            return gemini_surface
+        if method == "POST" and path.startswith(("/v1beta/models/", "/v1/models/")) and ":" in path.rsplit("/", 1)[-1]:
+            return gemini_surface  # google-genai uses /v1beta by default, /v1 when asked for api_version v1
         if method == "GET" and path == "/v1/models":
             return openai_surface
         return None
@@ -153,7 +158,9 @@ class Handler(BaseHTTPRequestHandler):
 
         surface = self._surface(method, url.path)
         if surface is None:
-            self._send_json(404, openai_surface.error_body(f"Unknown request URL: {method} {url.path}."))
+            unknown = f"Unknown request URL: {method} {url.path}."
+            shaped = gemini_surface.fault_body(404, unknown) if url.path.startswith("/v1beta/") else openai_surface.error_body(unknown)
+            self._send_json(404, shaped)
             return
         header_fault = headers.get("x-emulator-fault")
         fault = Fault.parse(header_fault) if header_fault else self.state.faults.take()
@@ -168,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
             if body is ValueError:
                 raise RequestProblem(400, surface.fault_body(400, "The request body is not valid JSON."))
             parsed = surface.parse(body, self.state.models, url.path, query)
+            self._enforce(surface, parsed.model, body, fault)
         except RequestProblem as problem:
             self._send_json(problem.status, problem.body)
             return
@@ -188,6 +196,16 @@ class Handler(BaseHTTPRequestHandler):
         if name == "jsonarray":
             query.pop("alt", None)  # answer as a server that ignores alt=sse would
         self._stream(surface, surface.stream_plan(parsed, reply, query), fault)
+
+    def _enforce(self, surface: ModuleType, model: str, body: Any, fault: Fault | None) -> None:
+        """RunAPI's capability boundary, with a 400 in the surface's own error shape."""
+        strict = tuple(fault.form.split(",")) if fault and fault.name == "boundary" else ()
+        try:
+            boundary.enforce(surface.NAME, model, body, strict)
+        except boundary.Refusal as refusal:
+            text = boundary.message(model, refusal)
+            shaped = getattr(surface, "boundary_body", None)
+            raise RequestProblem(400, shaped(text, refusal.param) if shaped else surface.fault_body(400, text)) from None
 
     def _early_fault(self, fault: Fault, surface: ModuleType, headers: dict[str, str]) -> bool:
         """Faults that replace the whole response; True when the response is done."""

@@ -1,4 +1,4 @@
-"""The wire: one module per protocol (OpenAI, Anthropic, Gemini), each turning a
+"""The wire: one module per protocol (OpenAI Chat Completions and Responses, Anthropic, Gemini), each turning a
 :class:`~kimi_skill.request.ChatRequest` into its own body and its answer into protocol-neutral
 events, plus what they share (clients, limits, retries, error wording).
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .guard import Limits
     from .retry import RetryPolicy
 
-PROTOCOLS = ("openai", "anthropic", "gemini")
+PROTOCOLS = ("openai", "responses", "anthropic", "gemini")
 Caller = Callable[["Settings", "ChatRequest", "RetryPolicy", "Limits", "DebugLog | None"], "Iterator[Event]"]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx_sse  # noqa: F401  (imported before any request, so a missing package is named up front)
 
+from ..boundary import check
 from ..config import Settings
 from ..debug import DebugLog
 from ..errors import ServiceError, StreamBroken
@@ -62,10 +63,11 @@ def _usage(input_tokens: Any, output_tokens: Any) -> Usage:
 
 
 def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
-    url = f"{settings.origin}/v1/messages"
+    url, payload = f"{settings.origin}/v1/messages", body(request, False)
+    check("anthropic", request.model, payload)
     client, _ = make_client(settings, limits, False, debug)
     with client:
-        data = call(lambda: read_json(client, "POST", url, _headers(settings), body(request, False), settings.host), policy, settings.key_source)
+        data = call(lambda: read_json(client, "POST", url, _headers(settings), payload, settings.host), policy, settings.key_source)
     data = obj(data)
     blocks = data.get("content")
     if not isinstance(blocks, list):
@@ -81,10 +83,11 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limi
 
 
 def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
-    url = f"{settings.origin}/v1/messages"
+    url, payload = f"{settings.origin}/v1/messages", body(request, True)
+    check("anthropic", request.model, payload)
     client, _ = make_client(settings, limits, True, debug)
     with client:
-        response = call(lambda: open_response(client, "POST", url, _headers(settings), body(request, True), settings.host), policy, settings.key_source)
+        response = call(lambda: open_response(client, "POST", url, _headers(settings), payload, settings.host), policy, settings.key_source)
         try:
             yield from events_from((sse.event, sse.data) for sse in iter_sse(response, limits.idle_timeout))
         finally:

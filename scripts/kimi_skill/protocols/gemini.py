@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx_sse  # noqa: F401  (imported before any request, so a missing package is named up front)
 
+from ..boundary import check
 from ..config import Settings
 from ..debug import DebugLog
 from ..errors import ServiceError, StreamBroken
@@ -99,9 +100,11 @@ class _Reader(StreamTail):
 
 
 def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
+    payload = body(request)
+    check("gemini", request.model, payload)
     client, _ = make_client(settings, limits, False, debug)
     with client:
-        data = call(lambda: read_json(client, "POST", _url(settings, request.model, False), _headers(settings), body(request), settings.host), policy, settings.key_source)
+        data = call(lambda: read_json(client, "POST", _url(settings, request.model, False), _headers(settings), payload, settings.host), policy, settings.key_source)
     reader = _Reader()
     try:
         events = list(reader.read(data))
@@ -119,9 +122,11 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limi
 
 
 def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
+    payload = body(request)
+    check("gemini", request.model, payload)
     client, _ = make_client(settings, limits, True, debug)
     with client:
-        response = call(lambda: open_response(client, "POST", _url(settings, request.model, True), _headers(settings), body(request), settings.host), policy, settings.key_source)
+        response = call(lambda: open_response(client, "POST", _url(settings, request.model, True), _headers(settings), payload, settings.host), policy, settings.key_source)
         try:
             reader = _Reader()
             kind = response.headers.get("content-type", "").split(";")[0]

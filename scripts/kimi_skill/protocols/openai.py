@@ -8,8 +8,10 @@ protocol; its SSE parsing and response models are used as they are. Kimi's extra
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from ..boundary import check
 from ..config import Settings
 from ..debug import DebugLog
 from ..errors import HTTPFailure, KimiError, ServiceError, StreamBroken
@@ -22,7 +24,7 @@ from .retry import RetryPolicy, call
 from .transport import client_options, is_read_timeout, transport_detail
 
 
-def _client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
+def sdk_client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
     import httpx2
     import openai
 
@@ -62,7 +64,7 @@ def body(request: ChatRequest) -> dict[str, Any]:
     return out
 
 
-def _failure(exc: Exception, host: str, timeout: float) -> Exception:
+def sdk_failure(exc: Exception, host: str, timeout: float) -> Exception:
     """Map the SDK's exceptions onto our raw failure, which the retry policy understands."""
     import openai
 
@@ -75,7 +77,7 @@ def _failure(exc: Exception, host: str, timeout: float) -> Exception:
         cause = exc.__cause__
         if isinstance(cause, KimiError):
             return cause
-        return HTTPFailure(status=None, detail=_cause(exc, host), retryable=not (isinstance(cause, Exception) and is_read_timeout(cause)))
+        return HTTPFailure(status=None, detail=transport_cause(exc, host), retryable=not (isinstance(cause, Exception) and is_read_timeout(cause)))
     if isinstance(exc, openai.APIResponseValidationError):
         return ServiceError(
             f"the API sent a response that is not a chat completion (HTTP {exc.status_code}: "
@@ -84,7 +86,7 @@ def _failure(exc: Exception, host: str, timeout: float) -> Exception:
     return exc
 
 
-def _cause(exc: Exception, host: str = "") -> str:
+def transport_cause(exc: Exception, host: str = "") -> str:
     """The transport error behind an SDK connection error, in one line."""
     cause = exc.__cause__
     return transport_detail(cause, host) if isinstance(cause, Exception) else f"connection closed ({host})"
@@ -101,21 +103,38 @@ def _malformed(what: str) -> ServiceError:
     return ServiceError(f"the API sent a malformed chat completion (HTTP 200: {what}); try again")
 
 
-def _create(client: Any, payload: dict[str, Any], host: str) -> Any:
+def sdk_create(create: Any, payload: dict[str, Any], host: str, timeout: float) -> Any:
+    """One attempt through the SDK (``create`` is ``client.chat.completions.create`` or
+    ``client.responses.create``), its failures mapped for the retry policy."""
     import openai
 
     try:
-        return client.chat.completions.create(**payload)
+        return create(**payload)
     except openai.APIError as exc:
-        raise _failure(exc, host, client.timeout.read) from None
+        raise sdk_failure(exc, host, timeout) from None
     except RecursionError:
         raise ServiceError("the API sent JSON nested too deeply to read (HTTP 200); refused") from None
 
 
+def sdk_send(settings: Settings, create: Any, payload: dict[str, Any], policy: RetryPolicy, timeout: float, streaming: bool) -> Any:
+    """Send with retries; for a stream, make sure an event stream came back."""
+    result = call(lambda: sdk_create(create, payload, settings.host, timeout), policy, settings.key_source)
+    if streaming:
+        kind = result.response.headers.get("content-type", "").split(";")[0]
+        if kind != "text/event-stream":
+            result.close()
+            raise ServiceError(
+                f"the API answered a stream request with {one_line(kind, 60) or 'no content type'} "
+                f"(HTTP {result.response.status_code}) instead of an event stream; check the base URL"
+            )
+    return result
+
+
 def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
-    client, _ = _client(settings, limits, False, debug)
     payload = body(request)
-    yield from events_from_completion(call(lambda: _create(client, payload, settings.host), policy, settings.key_source))
+    check("openai", request.model, payload)
+    client, _ = sdk_client(settings, limits, False, debug)
+    yield from events_from_completion(sdk_send(settings, client.chat.completions.create, payload, policy, client.timeout.read, False))
 
 
 def events_from_completion(response: Any) -> Iterator[Event]:
@@ -141,33 +160,34 @@ def events_from_completion(response: Any) -> Iterator[Event]:
 
 
 def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits: Limits, debug: DebugLog | None) -> Iterator[Event]:
-    import openai
-
-    client, guard = _client(settings, limits, True, debug)
     payload = body(request) | {"stream": True, "stream_options": {"include_usage": True}}
-    chunks = call(lambda: _create(client, payload, settings.host), policy, settings.key_source)
-    kind = chunks.response.headers.get("content-type", "").split(";")[0]
-    if kind != "text/event-stream":
-        chunks.close()
-        raise ServiceError(
-            f"the API answered a stream request with {one_line(kind, 60) or 'no content type'} "
-            f"(HTTP {chunks.response.status_code}) instead of an event stream; check the base URL"
-        )
+    check("openai", request.model, payload)
+    client, guard = sdk_client(settings, limits, True, debug)
+    chunks = sdk_send(settings, client.chat.completions.create, payload, policy, client.timeout.read, True)
     reader = ChunkReader()
-    try:
+    with mid_stream(limits):
         for chunk in chunks:
             yield from reader.read(chunk)
+    yield from reader.end(guard.saw_done)
+
+
+@contextmanager
+def mid_stream(limits: Limits) -> Iterator[None]:
+    """The SDK's failures after the first byte, as a broken stream (nothing is retried then)."""
+    import openai
+
+    try:
+        yield
     except openai.APITimeoutError:
         raise StreamBroken(f"no data for {limits.idle_timeout:g} s (--timeout)") from None
     except openai.APIConnectionError as exc:
-        raise StreamBroken(f"connection lost: {_cause(exc)}") from None
+        raise StreamBroken(f"connection lost: {transport_cause(exc)}") from None
     except openai.APIError as exc:
         raise StreamBroken(f"the server reported an error mid-stream: {one_line(exc.message)}") from None
     except RecursionError:
         raise StreamBroken("a stream chunk is JSON nested too deeply to read") from None
     except ValueError as exc:
         raise StreamBroken(f"unreadable stream chunk ({type(exc).__name__})") from None
-    yield from reader.end(guard.saw_done)
 
 
 class ChunkReader(StreamTail):

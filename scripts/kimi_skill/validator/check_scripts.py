@@ -173,7 +173,7 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
         output = ran.stdout + ran.stderr
         for name, value in canaries.items():
             token = value.rsplit("/", 1)[-1]
-            if token in output:
+            if token in output and _secret(skill, name):
                 skill.add("script-canary-leak", rel, 1, f"printed the value of {name} (a canary); never echo env values, mask them")
         lines = [line for line in ran.stderr.splitlines() if line.strip()]
         if "Traceback (most recent call last)" in ran.stderr:
@@ -182,6 +182,15 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
             continue
         elif len(lines) != 1 or (codes and ran.returncode not in codes):
             skill.add("script-traceback", rel, 1, f"exit {ran.returncode} with {len(lines)} stderr lines; expected one error line and a documented exit code")
+
+
+def _secret(skill: Skill, name: str) -> bool:
+    """skill.yaml's ``secret`` flag when it gives one, else a credential-looking name: a base URL
+    or a folder may be printed (doctor-style commands do), a key never."""
+    for item in as_list(skill.mf.get("env")):
+        if isinstance(item, dict) and item.get("name") == name and isinstance(item.get("secret"), bool):
+            return bool(item["secret"])
+    return CREDENTIAL.search(name) is not None
 
 
 def _last(text: str) -> str:
