@@ -5,12 +5,16 @@
 #   "openai>=3.50,<4",
 #   "httpx>=0.27,<1",
 #   "httpx-sse>=0.4,<1",
-#   "jsonschema>=4.18",
+#   "jsonschema-rs>=0.29",
 # ]
 # ///
 """Check that Kimi through RunAPI works from here, one line per check (run with --help)."""
 
 if __name__ == "__main__":
+    import _signal
+    import os
+
+    _signal.signal(_signal.SIGINT, lambda *_: (os.write(2, b"error: interrupted\n"), os._exit(130)))  # Ctrl-C from the first statement on
     from kimi_skill.entry import finish, protect
 
     protect("doctor.py")

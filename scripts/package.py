@@ -11,6 +11,10 @@
 """Build dist/kimi.skill (one top folder kimi/), validated with every host profile first."""
 
 if __name__ == "__main__":
+    import _signal
+    import os
+
+    _signal.signal(_signal.SIGINT, lambda *_: (os.write(2, b"error: interrupted\n"), os._exit(130)))  # Ctrl-C from the first statement on
     from kimi_skill.entry import finish, protect
 
     protect("package.py")

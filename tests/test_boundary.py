@@ -49,6 +49,11 @@ def expected(model: str, flag: str) -> tuple[int, str, str]:
         bigger = ", ".join(f"{m.id} takes up to {m.max_output_tokens}" for m in catalog.MODELS if m.max_output_tokens > CAP[model])
         hint = f"; {bigger}" if bigger else ""
         return 2, "", f"error: --max-tokens {CAP[model] + 1} is over {model}'s output limit of {CAP[model]} (nothing was sent){hint}\n"
+    if flag == "max at cap" and CAP[model] >= catalog.BY_ID[model].context_tokens:
+        return 2, "", (  # the whole context for the answer leaves no room for the question
+            f"error: the input is 5 bytes, at least 1 tokens, more than {model}'s context of {CAP[model]} tokens leaves beside "
+            f"--max-tokens {CAP[model]} (room for 0); nothing was sent: split the input across calls (batch.py), attach fewer files, or lower --max-tokens\n"
+        )
     if flag == "reasoning":
         if model in ALWAYS:
             return 0, answer, f"warning: {model} does not return its reasoning text through RunAPI, so --reasoning shows none\n"

@@ -124,7 +124,7 @@ def test_an_unknown_model_exits_4_and_lists_the_kimi_models(run):
     assert result.code == 4
     assert result.err == (
         "error: unknown model 'kimi-k9' (not found (HTTP 404: The model `kimi-k9` does not exist or you do not have "
-        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3\n"
+        "access to it.)); available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3; pass one with --model\n"
     )
 
 

@@ -30,19 +30,27 @@ DESCRIPTION = yaml.safe_load((ROOT / "SKILL.md").read_text().split("---", 2)[1])
 VALIDATOR_DEPS = ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3", "pyahocorasick>=2.1")
 
 
-def guide_rows() -> dict[str, str]:
-    """Test name -> the command of its row."""
+def guide_rows() -> dict[str, tuple[str, str, str]]:
+    """Test name -> the (install, update, remove) cells of its row."""
     rows = {}
     for line in GUIDE.read_text().splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[3].startswith("`test_install_"):
-            rows[cells[3].strip("`")] = cells[2]
+        if len(cells) == 6 and cells[5].startswith("`test_install_"):
+            rows[cells[5].strip("`")] = (cells[2], cells[3], cells[4])
     return rows
 
 
-def command(test: str) -> str:
-    """The row's first code span: the command to run."""
-    return re.findall(r"`([^`]+)`", guide_rows()[test])[0]
+def command(test: str, step: int = 0) -> str:
+    """The first code span of a row's install (0), update (1) or remove (2) cell."""
+    return re.findall(r"`([^`]+)`", guide_rows()[test][step])[0]
+
+
+def lifecycle(test: str, checkout: Path, home: Path, installed, removed, **extra: str) -> None:
+    """Install, check; update, check again (nothing nested, nothing stale); remove, check gone."""
+    for step, check in ((0, installed), (1, installed), (2, removed)):
+        result = shell(command(test, step), checkout, home, timeout=300, **extra)
+        assert result.returncode == 0, (step, result.stdout[-2000:], result.stderr[-2000:])
+        check()
 
 
 @pytest.fixture(scope="module")
@@ -79,22 +87,40 @@ def test_every_row_of_the_guide_names_a_test_that_exists():
     assert set(guide_rows()) == tests
 
 
+def skill_folder_is_installed(folder: Path, *targets: str):
+    def check() -> None:
+        assert validator(folder, *[arg for t in targets for arg in ("--target", t)]).returncode == 0
+        assert not (folder / "kimi").exists() and not (folder / "tests").exists()  # no nesting, no test corpus
+    return check
+
+
+def is_gone(path: Path):
+    def check() -> None:
+        assert not os.path.lexists(path)
+    return check
+
+
 @pytest.mark.usefixtures("hosts")
 def test_install_claude_code_personal_skill(checkout, tmp_path):
-    result = shell(command("test_install_claude_code_personal_skill"), checkout, tmp_path / "home")
-    assert result.returncode == 0, result.stderr
     installed = tmp_path / "home" / ".claude" / "skills" / "kimi"
-    assert validator(installed, "--target", "claude-code").returncode == 0
+    lifecycle("test_install_claude_code_personal_skill", checkout, tmp_path / "home", skill_folder_is_installed(installed, "claude-code"), is_gone(installed))
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_claude_code_plugin(checkout, tmp_path):
     home = tmp_path / "home"
-    result = shell(command("test_install_claude_code_plugin"), checkout, home, timeout=180)
-    assert result.returncode == 0, result.stderr
-    assert "Successfully installed plugin: kimi@kimi-skill" in result.stdout
-    details = shell("claude plugin details kimi", checkout, home, timeout=120)
-    assert "Skills (1)  kimi" in details.stdout
+
+    def installed() -> None:
+        details = shell("claude plugin details kimi", checkout, home, timeout=120)
+        assert "Skills (1)  kimi" in details.stdout, details.stdout + details.stderr
+
+    def removed() -> None:
+        listed = shell("claude plugin list", checkout, home, timeout=120)
+        assert "kimi@kimi-skill" not in listed.stdout
+
+    lifecycle("test_install_claude_code_plugin", checkout, home, installed, removed)
+    validated = shell(f"claude plugin validate --strict {home}/.kimi-skill/kimi-plugin", checkout, home, timeout=120)
+    assert validated.returncode == 0, validated.stdout
 
 
 def test_install_claude_ai_bundle(checkout, tmp_path):
@@ -113,68 +139,78 @@ def codex_skills(home: Path, checkout: Path) -> str:
 @pytest.mark.usefixtures("hosts")
 def test_install_codex_skill_folder(checkout, tmp_path):
     home = tmp_path / "home"
-    assert shell(command("test_install_codex_skill_folder"), checkout, home).returncode == 0
-    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+    installed = home / ".codex" / "skills" / "kimi"
+
+    def listed() -> None:
+        skill_folder_is_installed(installed, "codex")()
+        assert f"- kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)  # no plugin manifest ships, so no plugin prefix
+
+    lifecycle("test_install_codex_skill_folder", checkout, home, listed, is_gone(installed))
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_codex_plugin(checkout, tmp_path):
-    """Through .codex-plugin/plugin.json: the Claude manifest is removed, so only ours can apply."""
-    (checkout.parent / "codex-only").mkdir()
-    plugin = checkout.parent / "codex-only" / "kimi-skill"
-    subprocess.run(["cp", "-r", str(checkout), str(plugin)], check=True)
-    (plugin / ".claude-plugin" / "plugin.json").unlink()
     home = tmp_path / "home"
     (home / ".codex").mkdir(parents=True)
-    result = shell(command("test_install_codex_plugin"), plugin, home, timeout=180, CODEX_HOME=str(home / ".codex"))
-    assert result.returncode == 0, result.stderr
-    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, plugin)
+
+    def listed() -> None:
+        assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+
+    def removed() -> None:
+        assert "kimi:kimi" not in codex_skills(home, checkout)
+
+    lifecycle("test_install_codex_plugin", checkout, home, listed, removed, CODEX_HOME=str(home / ".codex"))
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_gemini_cli_skill(checkout, tmp_path):
     home = tmp_path / "home"
-    result = shell(command("test_install_gemini_cli_skill"), checkout, home, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert f"Successfully installed skill: kimi (scope: user, location: {home}/.gemini/skills/kimi)" in result.stdout + result.stderr
-    listed = shell("gemini skills list", checkout, home, timeout=120)
-    assert "kimi [Enabled]" in listed.stdout + listed.stderr
-    assert validator(home / ".gemini" / "skills" / "kimi").returncode == 0
+
+    def listed() -> None:
+        shown = shell("gemini skills list", checkout, home, timeout=120)
+        assert "kimi [Enabled]" in shown.stdout + shown.stderr
+        assert validator(home / ".gemini" / "skills" / "kimi").returncode == 0
+
+    lifecycle("test_install_gemini_cli_skill", checkout, home, listed, is_gone(home / ".gemini" / "skills" / "kimi"))
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_gemini_cli_extension(checkout, tmp_path):
     home = tmp_path / "home"
-    result = shell(command("test_install_gemini_cli_extension"), checkout, home, timeout=180, GEMINI_CLI_TRUST_WORKSPACE="true")
-    assert result.returncode == 0, result.stderr
-    assert 'Extension "kimi" installed successfully and enabled.' in result.stdout + result.stderr
-    checked = shell("gemini extensions validate dist/kimi-gemini", checkout, home, timeout=120)
-    assert "has been successfully validated" in checked.stdout + checked.stderr
-    listed = shell("gemini extensions list -o json", checkout, home, timeout=120)
-    [extension] = json.loads(listed.stdout or listed.stderr)
-    assert (extension["name"], extension["version"]) == ("kimi", "0.2.0")
-    assert [(s["name"], s["location"]) for s in extension["skills"]] == [("kimi", f"{home}/.gemini/extensions/kimi/skills/kimi/SKILL.md")]
+
+    def listed() -> None:
+        checked = shell("gemini extensions validate ~/.kimi-skill/kimi-gemini", checkout, home, timeout=120)
+        assert "has been successfully validated" in checked.stdout + checked.stderr
+        shown = shell("gemini extensions list -o json", checkout, home, timeout=120)
+        [extension] = json.loads(shown.stdout or shown.stderr)
+        assert (extension["name"], extension["version"]) == ("kimi", "0.2.0")
+        assert [(s["name"], s["location"]) for s in extension["skills"]] == [("kimi", f"{home}/.gemini/extensions/kimi/skills/kimi/SKILL.md")]
+
+    lifecycle("test_install_gemini_cli_extension", checkout, home, listed, is_gone(home / ".gemini" / "extensions" / "kimi"), GEMINI_CLI_TRUST_WORKSPACE="true")
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_openclaw_shared_skill(checkout, tmp_path):
     home = tmp_path / "home"
-    assert shell(command("test_install_openclaw_shared_skill"), checkout, home).returncode == 0
-    listed = shell(f"{OPENCLAW} skills list --json", checkout, home, timeout=120)
-    [skill] = [s for s in json.loads(listed.stdout)["skills"] if s["name"] == "kimi"]
-    assert (skill["source"], skill["missing"]["env"]) == ("openclaw-managed", ["OPENAI_API_KEY", "OPENAI_BASE_URL"])
+
+    def listed() -> None:
+        shown = shell(f"{OPENCLAW} skills list --json", checkout, home, timeout=120)
+        [skill] = [s for s in json.loads(shown.stdout)["skills"] if s["name"] == "kimi"]
+        assert (skill["source"], skill["missing"]["env"]) == ("openclaw-managed", ["OPENAI_API_KEY", "OPENAI_BASE_URL"])
+
+    lifecycle("test_install_openclaw_shared_skill", checkout, home, listed, is_gone(home / ".openclaw" / "skills" / "kimi"))
 
 
 @pytest.mark.usefixtures("hosts")
 def test_install_npx_skills(checkout, tmp_path):
     home = tmp_path / "home"
-    result = shell(command("test_install_npx_skills") + " --json", checkout, home, timeout=180)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)  # the progress display goes to stderr
-    assert [(r["name"], r["status"], r["path"]) for r in report] == [("kimi", "installed", f"{home}/.agents/skills/kimi")]
-    assert os.readlink(home / ".claude" / "skills" / "kimi") == "../../.agents/skills/kimi"
-    assert validator(home / ".agents" / "skills" / "kimi", "--target", "claude-code", "--target", "codex").returncode == 0
-    assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+
+    def listed() -> None:
+        assert os.readlink(home / ".claude" / "skills" / "kimi") == "../../.agents/skills/kimi"
+        skill_folder_is_installed(home / ".agents" / "skills" / "kimi", "claude-code", "codex")()
+        assert f"- kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+
+    lifecycle("test_install_npx_skills", checkout, home, listed, is_gone(home / ".agents" / "skills" / "kimi"))
 
 
 def fresh_venv(path: Path) -> Path:
@@ -201,29 +237,34 @@ def commands_work(bin_dir: Path, tmp_path: Path, emulator) -> None:  # type: ign
     assert served.returncode == 0, served.stderr
 
 
+def commands_gone(bin_dir: Path):
+    def check() -> None:
+        assert not (bin_dir / "kimi-skill-chat").exists()
+    return check
+
+
 def test_install_pip(checkout, tmp_path, emulator):
     bin_dir = fresh_venv(tmp_path / "venv")
-    cmd = command("test_install_pip").replace("python3", str(bin_dir / "python"))
-    result = shell(cmd + " --quiet", checkout, tmp_path / "home", timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert not list((tmp_path / "venv").glob("lib/python3*/site-packages/__editable__*"))
-    commands_work(bin_dir, tmp_path, emulator)
+    for step in range(3):
+        cmd = command("test_install_pip", step).replace("python3", str(bin_dir / "python"))
+        result = shell(cmd + (" --quiet" if step < 2 else ""), checkout, tmp_path / "home", timeout=600)
+        assert result.returncode == 0, result.stderr
+        if step < 2:
+            assert not list((tmp_path / "venv").glob("lib/python3*/site-packages/__editable__*"))
+            commands_work(bin_dir, tmp_path, emulator)
+    commands_gone(bin_dir)()
 
 
 def test_install_pipx(checkout, tmp_path, emulator):
     pipx_home, pipx_bin = tmp_path / "pipx", tmp_path / "pipx-bin"
-    result = shell(command("test_install_pipx"), checkout, tmp_path / "home", timeout=600,
-                   PIPX_HOME=str(pipx_home), PIPX_BIN_DIR=str(pipx_bin), PIPX_MAN_DIR=str(tmp_path / "man"), PIPX_DEFAULT_PYTHON=sys.executable)
-    assert result.returncode == 0, result.stderr
-    commands_work(pipx_bin, tmp_path, emulator)
+    extra = {"PIPX_HOME": str(pipx_home), "PIPX_BIN_DIR": str(pipx_bin), "PIPX_MAN_DIR": str(tmp_path / "man"), "PIPX_DEFAULT_PYTHON": sys.executable}
+    lifecycle("test_install_pipx", checkout, tmp_path / "home", lambda: commands_work(pipx_bin, tmp_path, emulator), commands_gone(pipx_bin), **extra)
 
 
 def test_install_uv_tool(checkout, tmp_path, emulator):
     tools, tool_bin = tmp_path / "uv-tools", tmp_path / "uv-bin"
-    result = shell(command("test_install_uv_tool") + " --quiet", checkout, tmp_path / "home", timeout=600,
-                   UV_TOOL_DIR=str(tools), UV_TOOL_BIN_DIR=str(tool_bin), UV_CACHE_DIR=str(HOSTS / "uv-cache"), UV_PYTHON=sys.executable)
-    assert result.returncode == 0, result.stderr
-    commands_work(tool_bin, tmp_path, emulator)
+    extra = {"UV_TOOL_DIR": str(tools), "UV_TOOL_BIN_DIR": str(tool_bin), "UV_CACHE_DIR": str(HOSTS / "uv-cache"), "UV_PYTHON": sys.executable}
+    lifecycle("test_install_uv_tool", checkout, tmp_path / "home", lambda: commands_work(tool_bin, tmp_path, emulator), commands_gone(tool_bin), **extra)
 
 
 def test_install_uv_run(checkout, tmp_path, emulator):

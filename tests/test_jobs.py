@@ -58,7 +58,7 @@ def test_output_refuses_to_overwrite_without_force(run, emulator, tmp_path):
     ("target", "error"),
     [
         ("missing/answer.md", "error: --output missing/answer.md: the folder {tmp}/missing does not exist"),
-        (".", "error: --output . is a directory; name a file"),
+        (".", "error: --output . is a directory, not a regular file; --output writes regular files only, so name another path"),
     ],
 )
 def test_an_unwritable_output_is_refused_before_any_request(run, emulator, tmp_path, target, error):
@@ -92,7 +92,7 @@ def start(run, *args: str, **env: str) -> str:
     result = run("stream", "--background", *args, **env)
     assert result.code == 0, result.err
     job = result.out.strip()
-    assert job.startswith("j-") and result.err == f"note: started in the background; poll with: python3 scripts/jobs.py result {job} --wait 60\n"
+    assert job.startswith("j-") and result.err == f"note: started in the background; poll with: python3 {SCRIPTS / 'jobs.py'} result {job} --wait 60\n"
     return job
 
 
@@ -106,11 +106,11 @@ def test_background_returns_while_a_20_second_stream_is_still_running(run, emula
 
 def test_result_wait_shows_the_text_so_far_then_the_whole_answer(run, emulator):
     emulator.inject("slow:4")
-    job = start(run, "--model", "glm-4.6", "one two three four five")
+    job = start(run, "--model", "kimi-k2.5", "--thinking", "off", "one two three four five")
     partial = jobs(run, "result", job, "--wait", "2")
     assert partial.code == 9
     assert "You said: one two three four five".startswith(partial.out.rstrip("\n"))
-    assert partial.err == f"note: job {job} is still running; poll again with: python3 scripts/jobs.py result {job} --wait 60\n"
+    assert partial.err == f"note: job {job} is still running; poll again with: python3 {SCRIPTS / 'jobs.py'} result {job} --wait 60\n"
     done = jobs(run, "result", job, "--wait", "30")
     assert (done.code, done.out, done.err) == (0, "You said: one two three four five\n", "")
 
@@ -132,7 +132,7 @@ def test_a_background_job_joins_its_conversation(run):
 
 def test_cancel_stops_the_worker_and_keeps_the_text(run, emulator):
     emulator.inject("slow:20")
-    job = start(run, "--model", "glm-4.6", "one two three four five six seven eight")
+    job = start(run, "--model", "kimi-k2.5", "--thinking", "off", "one two three four five six seven eight")
     jobs(run, "result", job, "--wait", "5")
     cancelled = jobs(run, "cancel", job)
     assert cancelled.code == 10
@@ -157,7 +157,7 @@ def pids_of(job: str) -> list[int]:
 
 def test_a_killed_worker_is_reported_died_with_its_text(run, emulator, home):
     emulator.inject("slow:20")
-    job = start(run, "--model", "glm-4.6", "one two three four five six seven eight")
+    job = start(run, "--model", "kimi-k2.5", "--thinking", "off", "one two three four five six seven eight")
     store = sqlite3.connect(home / FILE)
     deadline = time.monotonic() + 60  # a loaded machine may take seconds to start the worker: wait for text
     while not store.execute("SELECT count(*) FROM job_chunks WHERE job_id = ? AND kind = 'content'", (job,)).fetchone()[0]:
@@ -184,7 +184,7 @@ def test_a_failed_job_exits_with_the_calls_own_code_and_line(run, emulator):
 
 
 def test_ten_jobs_at_once_all_finish_with_their_own_answers(run):
-    started = {start(run, "--model", "glm-4.6", f"question {n}"): n for n in range(10)}
+    started = {start(run, "--model", "kimi-k2.5", "--thinking", "off", f"question {n}"): n for n in range(10)}
     for job, n in started.items():
         result = jobs(run, "result", job, "--wait", "60")
         assert (result.code, result.out) == (0, f"You said: question {n}\n")

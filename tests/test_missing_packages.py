@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SCRIPTS, TEST_KEY, base_env
 
-CLIENT_PIP = "python3 -m pip install 'openai>=3.50,<4' 'httpx>=0.27,<1' 'httpx-sse>=0.4,<1' 'jsonschema>=4.18'"
+CLIENT_PIP = "python3 -m pip install 'openai>=3.50,<4' 'httpx>=0.27,<1' 'httpx-sse>=0.4,<1' 'jsonschema-rs>=0.29'"
 VALIDATE_PIP = "python3 -m pip install 'pyyaml>=6' 'jsonschema>=4.18' 'markdown-it-py>=3'"
 
 
@@ -41,7 +41,7 @@ CASES = [
     ("openai", ["chat.py", "hi"], "openai", CLIENT_PIP, "chat.py"),
     ("httpx", ["chat.py", "hi"], "httpx", CLIENT_PIP, "chat.py"),
     ("httpx-sse", ["stream.py", "--protocol", "anthropic", "hi"], "httpx-sse", CLIENT_PIP, "stream.py"),
-    ("jsonschema", ["chat.py", "--schema", "name", "hi"], "jsonschema", CLIENT_PIP, "chat.py"),
+    ("jsonschema-rs", ["chat.py", "--schema", "name", "hi"], "jsonschema-rs", CLIENT_PIP, "chat.py"),
     ("httpx", ["models.py"], "httpx", "python3 -m pip install 'httpx>=0.27,<1'", "models.py"),
     ("PyYAML", ["validate.py"], "pyyaml", VALIDATE_PIP, "validate.py"),
     ("jsonschema", ["validate.py"], "jsonschema", VALIDATE_PIP, "validate.py"),
@@ -55,7 +55,7 @@ def test_a_missing_package_is_one_line_with_the_fix(tmp_path, distribution, argv
     env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL="http://127.0.0.1:9/v1", KIMI_SKILL_NO_STORE="1")
     proc = subprocess.run([str(python), str(SCRIPTS / argv[0]), *argv[1:]], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
     assert (proc.returncode, proc.stdout) == (3, "")
-    assert proc.stderr == f"error: the Python package {named} is not installed (needed by {script}): run  {pip}  or  uv run scripts/{script} ...\n"
+    assert proc.stderr == f"error: the Python package {named} is not installed (needed by {script}): run  {pip}  or  uv run {SCRIPTS / script} ...\n"
 
 
 def test_the_test_venv_really_lacks_the_package(tmp_path):

@@ -61,7 +61,7 @@ def test_an_unknown_model_exits_4_on_every_protocol(run, protocol, script):
     result = run(script, "--protocol", protocol, "--model", "kimi-k9", "hello")
     assert result.code == 4
     assert result.err.startswith("error: unknown model 'kimi-k9' (not found (HTTP 404")
-    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3\n")
+    assert result.err.endswith("available Kimi models: kimi-k2.5, kimi-k2.6, kimi-k2.7-code, kimi-k3; pass one with --model\n")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -134,7 +134,7 @@ def test_anthropic_error_event_mid_stream_keeps_the_text(run, emulator):
     assert (result.code, result.out) == (5, "You\n")
     assert result.err == (
         "error: the stream broke after 3 characters of the answer (HTTP 200, the server reported an error "
-        "mid-stream: emulated overload mid-stream); the text so far is on stdout\n"
+        "mid-stream: emulated overload mid-stream); the text so far is on stdout: run the call again for the whole answer\n"
     )
 
 
@@ -142,7 +142,7 @@ def test_anthropic_stream_without_message_stop_exits_5(run, emulator):
     emulator.inject("nodone")
     result = run("stream", "--protocol", "anthropic", "--model", "kimi-k2.5", "hi")
     assert (result.code, result.out) == (5, "You said: hi\n")
-    assert result.err.endswith("(HTTP 200, the stream ended before message_stop); the text so far is on stdout\n")
+    assert result.err.endswith("(HTTP 200, the stream ended before message_stop); the text so far is on stdout: run the call again for the whole answer\n")
 
 
 def test_gemini_accepts_a_streamed_json_array():

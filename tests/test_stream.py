@@ -66,7 +66,7 @@ def test_a_stream_cut_mid_way_keeps_the_text_and_exits_5(run, emulator):
     result = run("stream", "--model", "kimi-k2.5", "one two three four")
     assert (result.code, result.out) == (5, "You said: one\n")
     assert result.err.startswith("error: the stream broke after 13 characters of the answer (HTTP 200, connection lost: ")
-    assert result.err.endswith("; the text so far is on stdout\n")
+    assert result.err.endswith("; the text so far is on stdout: run the call again for the whole answer\n")
     assert_clean(result)
 
 
@@ -84,7 +84,7 @@ def test_a_stream_that_ends_without_done_keeps_the_text_and_exits_5(run, emulato
     assert (result.code, result.out) == (5, "You said: hello\n")
     assert result.err == (
         "error: the stream broke after 15 characters of the answer (HTTP 200, the stream ended without data: [DONE]; "
-        "the usage report may be missing); the text so far is on stdout\n"
+        "the usage report may be missing); the text so far is on stdout: run the call again for the whole answer\n"
     )
 
 

@@ -55,7 +55,7 @@ def test_an_invalid_answer_is_asked_again_then_passes(run, emulator, protocol):
     assert (result.code, data["data"], data["attempts"]) == (0, {"name": "xxxx", "age": 1}, 2)
     last = emulator.state.requests[-1].body
     followup = last["contents"][-1]["parts"][0]["text"] if "contents" in last else last["input" if "input" in last else "messages"][-1]["content"]
-    assert followup.startswith("That answer does not validate:\n- at (root): 'name' is a required property")
+    assert followup.startswith("That answer does not validate:\n- at (root): \"name\" is a required property")
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -63,7 +63,10 @@ def test_a_schema_failure_after_the_re_asks_exits_7_naming_the_first_violation(r
     emulator.inject("wrongjson", times=None)
     result = run("chat", "--protocol", protocol, "--schema", PERSON, "Who?")
     assert (result.code, result.out) == (7, "")
-    assert result.err == "error: the answer does not match --schema after 2 attempts: at (root): 'name' is a required property\n"
+    assert result.err == (
+        "error: the answer does not match --schema after 2 attempts: at (root): \"name\" is a required property; "
+        "the raw answer is in --json's content (and in history.py show); simplify the schema or raise --schema-retries\n"
+    )
     assert len(emulator.state.requests) == 2
 
 
@@ -91,7 +94,7 @@ def test_an_array_schema_is_wrapped_for_json_mode_and_unwrapped(run, emulator):
 @pytest.mark.parametrize(
     ("schema", "error"),
     [
-        ('{"type": "strnig"}', "error: --schema (inline JSON) is not a valid JSON Schema: at type: 'strnig' is not valid under any of the given schemas"),
+        ('{"type": "strnig"}', "error: --schema (inline JSON) is not a valid JSON Schema: at type: \"strnig\" is not valid under any of the schemas listed in the 'anyOf' keyword"),
         ('{"type": ', "error: --schema (inline JSON) is not valid JSON: Expecting value: line 1 column 9 (char 8)"),
         ("missing.json", "error: --schema missing.json: no such file, and not inline JSON or a field list"),
         ("name, age integr", "error: --schema field 'age' has unknown type 'integr'; use one of array, bool, boolean, dict, float, int, integer, list, number, object, str, string, text"),

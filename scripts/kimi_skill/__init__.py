@@ -5,4 +5,38 @@ in it runs) and after ``pip install``; nothing here imports a network library at
 that ``--help`` and validation stay fast.
 """
 
+import os as _os
+import sys as _sys
+
 __version__ = "0.2.0"
+
+
+def _quiet_interrupts() -> None:
+    """Ctrl-C during start-up is one ``error: interrupted`` line and exit 130, not a traceback.
+
+    Each entry script installs the same handler in its first statement; a console script's first
+    statement is the import of this package, so the handler is in place before any of our other
+    imports run (``entry.protect`` installs the full one a moment later). Only for our own commands: importing the package as a library
+    changes no signal handling. The emulator and the MCP server handle Ctrl-C themselves.
+    """
+    path = _sys.argv[0] if _sys.argv else ""
+    name = _os.path.basename(path)
+    ours = name.startswith("kimi-skill-") and name not in ("kimi-skill-emulator", "kimi-skill-mcp")
+    if not ours and name.endswith(".py") and name != "mcp_server.py":
+        scripts = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+        ours = _os.path.dirname(_os.path.abspath(path)) == scripts
+    if not ours:
+        return
+    import _signal  # the built-in module: `signal` itself takes milliseconds to import
+
+    def interrupted(signum: int, frame: object) -> None:
+        _os.write(2, b"error: interrupted\n")
+        _os._exit(130)
+
+    try:
+        _signal.signal(_signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread: not a command's start-up
+        pass
+
+
+_quiet_interrupts()

@@ -21,10 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import INTERRUPTED, JOB_CANCELLED, SERVICE, KimiError
+from .explain import invocation
 from .untrusted import dumps
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+# -P: no working folder on sys.path, and the worker starts in "/": a module planted in any
+# folder a user or a program can write is never imported by the process that holds the key.
 BOOT = "import sys; sys.path.insert(0, sys.argv[2]); from kimi_skill.background import work_entry; work_entry(sys.argv[1])"
+WORKER_CWD = os.path.abspath(os.sep)
 FLUSH_EVERY = 0.25
 
 
@@ -33,6 +37,7 @@ def start(prepared: Any, args: argparse.Namespace) -> int:
     from .store import conversations, jobs
 
     plan, store, composed = prepared.plan, prepared.store, prepared.composed
+    _check_model(plan, store)
     spec = {
         "request": plan.request.as_json(),
         "protocol": plan.protocol,
@@ -42,16 +47,16 @@ def start(prepared: Any, args: argparse.Namespace) -> int:
         "max_retries": plan.policy.max_retries,
         "timeout": plan.limits.idle_timeout,
         "max_time": args.max_time,
-        "output": str(prepared.output) if prepared.output else None,
+        "output": prepared.output.spec() if prepared.output else None,
     }
     turn = store.run(conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system, plan.request.model, plan.protocol, composed.attachments)
     job_id = conversations.new_id("j")
     store.run(jobs.create, job_id, turn.conversation_id, turn.turn_id, json.dumps(spec))
     try:
         worker = subprocess.Popen(
-            [sys.executable, "-c", BOOT, job_id, PACKAGE_PARENT],
+            [sys.executable, "-P", "-c", BOOT, job_id, PACKAGE_PARENT],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=True, start_new_session=True, cwd=str(store.path.parent),
+            close_fds=True, start_new_session=True, cwd=WORKER_CWD,
         )
     except OSError as exc:
         store.run(jobs.finish, job_id, jobs.FAILED, SERVICE, f"the worker could not start ({exc.strerror})", None, None)
@@ -61,9 +66,41 @@ def start(prepared: Any, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps({"job": job_id, "conversation": turn.conversation_id, "status": jobs.RUNNING}) + "\n")
     else:
         sys.stdout.write(job_id + "\n")
-        sys.stderr.write(f"note: started in the background; poll with: python3 scripts/jobs.py result {job_id} --wait 60\n")
+        sys.stderr.write(f"note: started in the background; poll with: {invocation('jobs')} result {job_id} --wait 60\n")
     sys.stdout.flush()
     return 0
+
+
+def _check_model(plan: Any, store: Any) -> None:
+    """A model the catalog does not know is looked up in the key's model list (cached for an
+    hour in the store) before the job starts: a typo fails now, with the list, not minutes later
+    in a worker. If the list cannot be had, the job starts and the worker reports what happens."""
+    from . import catalog
+
+    model = plan.request.model
+    if catalog.find(model) is not None:
+        return
+    from .errors import RequestRefused
+    from .store import cache
+
+    key = f"models:{plan.settings.base_url}"
+    listed = store.run(cache.get, key, cache.MODELS_MAX_AGE)
+    if listed is None:
+        from .protocols.guard import Limits
+        from .protocols.listing import fetch_models
+        from .protocols.retry import RetryPolicy
+
+        try:
+            listed = [m["id"] for m in fetch_models(plan.settings, RetryPolicy(max_retries=0), Limits(idle_timeout=5.0), None)]
+        except KimiError:
+            return
+        store.run(cache.put, key, listed)
+    if model not in listed:
+        from .protocols.listing import is_kimi
+        from .untrusted import one_line
+
+        kimi = ", ".join(one_line(m, 80) for m in sorted(m for m in listed if is_kimi(m))) or "none"
+        raise RequestRefused(f"unknown model {model!r}: the key's model list does not have it, so no job was started; available Kimi models: {kimi}; pass one with --model")
 
 
 class Journal:
@@ -108,8 +145,12 @@ class Journal:
 
 
 def work_entry(job_id: str) -> None:
+    """The worker's first statement: a cancel (SIGTERM) is honoured from here on, before the
+    imports and the store, and ends the job as cancelled (:func:`work` takes over the handler)."""
     from .commands.common import exit_now
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no terminal: only a cancel ends it
+    signal.signal(signal.SIGTERM, lambda signum, frame: _cancelled_early(job_id))
     try:
         code = work(job_id)
     except BaseException:
@@ -117,10 +158,24 @@ def work_entry(job_id: str) -> None:
     exit_now(code)
 
 
+def _cancelled_early(job_id: str) -> None:
+    from .commands.common import exit_now
+    from .store import Store, jobs
+
+    try:
+        store = Store.open()
+        job = store.run(jobs.get, job_id)
+        store.run(jobs.end_dead, job, jobs.CANCELLED, JOB_CANCELLED, "was cancelled after 0 characters of the answer (before the call started)")
+    finally:
+        exit_now(JOB_CANCELLED)
+
+
 def work(job_id: str) -> int:
     """The worker: run the stored request, keep every delta, record how it ended."""
     from .call import Plan, abort_on_signals, execute
     from .config import load_settings
+    from .explain import explain
+    from .outfile import OutputFile, Target, write_fresh
     from .output import Renderer
     from .protocols.guard import Limits
     from .protocols.retry import RetryPolicy
@@ -129,7 +184,6 @@ def work(job_id: str) -> int:
     from .structured import Schema
     from .untrusted import compact
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no terminal: only a cancel (SIGTERM) ends it
     store = Store.open()
     job = store.run(jobs.get, job_id)
     store.run(jobs.started, job_id, os.getpid())
@@ -138,10 +192,17 @@ def work(job_id: str) -> int:
     journal = Journal(store.path, job_id)
     devnull = open(os.devnull, "w")
     renderer = Renderer(devnull, devnull, mode="text", hold=True, observer=journal.add)
-    output = spec.get("output")
+    target = Target.from_spec(spec["output"]) if spec.get("output") else None
+    output = str(target.path) if target else None
+    plan: Plan | None = None
 
     def end(status: str, code: int, error: str | None, result: str | None) -> None:
         journal.close()
+        partial = None
+        if status != jobs.DONE and target is not None and renderer.text:
+            kept = write_fresh(target.path.with_name(target.path.name + ".partial"), renderer.text)
+            partial = str(kept) if kept else None
+            error = f"{error}; the text so far is in {partial}" if partial and error else error
         usage, done = renderer.usage, renderer.done
         turn_status = conversations.COMPLETE if status == jobs.DONE else conversations.INCOMPLETE
         conversations.finish(store.conn, ref, conversations.TurnEnd(
@@ -149,14 +210,12 @@ def work(job_id: str) -> int:
             usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None, usage.total_tokens if usage else None,
             done.finish_reason if done else None, error, code,
         ))
-        jobs.finish(store.conn, job_id, status, code, error, result, output)
+        jobs.finish(store.conn, job_id, status, code, error, result, output, partial)
 
     def abort(message: str, code: int) -> None:
         from .commands.common import exit_now
 
-        status = jobs.CANCELLED if code == JOB_CANCELLED else jobs.FAILED
-        _write_partial(output, renderer.text)
-        end(status, code, message, None)
+        end(jobs.CANCELLED if code == JOB_CANCELLED else jobs.FAILED, code, message, None)
         exit_now(code)
 
     handlers = {
@@ -164,19 +223,19 @@ def work(job_id: str) -> int:
         signal.SIGALRM: lambda: (f"the call went past --max-time {spec.get('max_time'):g} s after {renderer.chars_out} characters of the answer", SERVICE),
     }
     try:
-        settings = load_settings()
-        schema = Schema(spec["schema"], spec["wrapped"]) if spec.get("schema") is not None else None
-        plan = Plan(
-            settings, ChatRequest.from_json(spec["request"]), spec["protocol"], True,
-            RetryPolicy(max_retries=spec["max_retries"]), Limits(idle_timeout=spec["timeout"]), schema, spec["schema_retries"],
-        )
+        if job.get("cancel_requested"):
+            abort(*handlers[signal.SIGTERM]())
         with abort_on_signals(handlers, abort, spec.get("max_time")):
+            settings = load_settings()
+            schema = Schema(spec["schema"], spec["wrapped"]) if spec.get("schema") is not None else None
+            plan = Plan(
+                settings, ChatRequest.from_json(spec["request"]), spec["protocol"], True,
+                RetryPolicy(max_retries=spec["max_retries"]), Limits(idle_timeout=spec["timeout"]), schema, spec["schema_retries"],
+            )
             value = execute(plan, renderer)
         result = compact(value) if schema is not None else renderer.text
-        if output:
-            from .outfile import OutputFile
-
-            sink = OutputFile(Path(output))
+        if target is not None:
+            sink = OutputFile(target)
             sink.write(result + ("\n" if schema is not None else ""))
             sink.commit()
             tokens = renderer.usage.completion_tokens if renderer.usage else None
@@ -184,20 +243,11 @@ def work(job_id: str) -> int:
         end(jobs.DONE, 0, None, result)
         return 0
     except KimiError as exc:
-        _write_partial(output, renderer.text)
-        end(jobs.FAILED, exc.exit_code, exc.message, None)
+        end(jobs.FAILED, exc.exit_code, explain(exc, plan, renderer, target is not None), None)
         return exc.exit_code
     except Exception as exc:  # recorded, so that `jobs.py status` can say what happened
         end(jobs.FAILED, SERVICE, f"unexpected failure in the worker ({type(exc).__name__})", None)
         return SERVICE
-
-
-def _write_partial(output: str | None, text: str) -> None:
-    if output and text:
-        try:
-            Path(output + ".partial").write_text(text, encoding="utf-8")
-        except OSError:
-            pass
 
 
 __all__ = ["INTERRUPTED", "start", "work", "work_entry"]

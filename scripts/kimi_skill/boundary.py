@@ -72,6 +72,25 @@ def resolve(model: str, *, thinking: bool | None, temperature: float | None, max
     return Options(thinking, temperature, max_tokens, schema and facts.json_mode, notes)
 
 
+BYTES_PER_TOKEN = 4  # a low estimate of tokens (text runs 3-4 bytes a token, code and CJK fewer)
+
+
+def check_context(model: str, input_bytes: int, max_tokens: int | None) -> None:
+    """Refuse, before sending, an input that cannot fit the model's context window with the
+    answer's budget: even the low estimate of its tokens is too many."""
+    facts = catalog.find(model)
+    if facts is None:
+        return
+    room = facts.context_tokens - (max_tokens or 0)
+    tokens = input_bytes // BYTES_PER_TOKEN
+    if tokens > room:
+        raise UsageError(
+            f"the input is {input_bytes} bytes, at least {tokens} tokens, more than {model}'s context of {facts.context_tokens} "
+            f"tokens leaves beside --max-tokens {max_tokens or 0} (room for {room}); nothing was sent: split the input across "
+            "calls (batch.py), attach fewer files, or lower --max-tokens"
+        )
+
+
 def budget_advice(model: str) -> str:
     """What to do when the token budget ran out: --thinking off only where the model takes it."""
     facts = catalog.find(model)

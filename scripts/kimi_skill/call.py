@@ -70,7 +70,10 @@ def execute(plan: Plan, renderer: Renderer) -> Any:
             return check(renderer.text, plan.schema)
         except Invalid as problem:
             if attempt > plan.schema_retries:
-                raise SchemaFailed(f"the answer does not match --schema after {attempt} attempt{'s' if attempt > 1 else ''}: {problem.first}") from None
+                raise SchemaFailed(
+                    f"the answer does not match --schema after {attempt} attempt{'s' if attempt > 1 else ''}: {problem.first}; "
+                    "the raw answer is in --json's content (and in history.py show); simplify the schema or raise --schema-retries"
+                ) from None
             answer = renderer.text
             renderer.restart()
             request = request.follow_up(answer, reask(problem))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .errors import UsageError
+from .redact import scrub
 
 DEFAULT_MAX_INPUT_BYTES = 1024 * 1024
 STDIN_FIRST_BYTE_WAIT = 10.0
@@ -184,6 +185,12 @@ def compose(
     text = "\n\n".join(parts)
     if len(text.encode("utf-8")) > limit:
         raise UsageError(f"the input is over the {limit}-byte budget; shorten it or raise --max-input-bytes")
+    masked = scrub(text)
+    if masked != text:  # the user's own key in a file or a pipe: never sent, stored or printed
+        notes.append("the input held the API key in use; it was masked as **** before sending")
+        text = masked
+        argument = scrub(argument) if argument is not None else None
+        attachments = [Attachment(a.path, a.bytes, a.sha256, scrub(a.text)) for a in attachments]
     return Composed(text, argument, stdin_bytes, attachments, notes)
 
 

@@ -7,7 +7,7 @@ inline metadata (PEP 723).
 
 from __future__ import annotations
 
-CLIENT = ("openai>=3.50,<4", "httpx>=0.27,<1", "httpx-sse>=0.4,<1", "jsonschema>=4.18")
+CLIENT = ("openai>=3.50,<4", "httpx>=0.27,<1", "httpx-sse>=0.4,<1", "jsonschema-rs>=0.29")
 NEEDS: dict[str, tuple[str, ...]] = {
     "chat.py": CLIENT,
     "stream.py": CLIENT,
@@ -25,7 +25,7 @@ DISTRIBUTIONS = {
     "httpx": "httpx", "httpcore": "httpx", "h11": "httpx", "certifi": "httpx", "idna": "httpx",
     "httpx_sse": "httpx-sse", "yaml": "pyyaml", "jsonschema": "jsonschema", "referencing": "jsonschema",
     "rpds": "jsonschema", "attrs": "jsonschema", "attr": "jsonschema", "jsonschema_specifications": "jsonschema",
-    "markdown_it": "markdown-it-py", "mdurl": "markdown-it-py",
+    "markdown_it": "markdown-it-py", "mdurl": "markdown-it-py", "jsonschema_rs": "jsonschema-rs",
 }
 
 
@@ -35,7 +35,12 @@ def missing(exc: ModuleNotFoundError, script: str) -> str:
     dist = DISTRIBUTIONS.get(module, module)
     needs = NEEDS.get(script) or ()
     specs = " ".join(f"'{spec}'" for spec in needs) or f"'{dist}'"
+    import os
+    import shlex
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), script)
+    runner = shlex.quote(path) if os.path.isfile(path) else f"scripts/{script}"  # absolute: it works from any folder
     return (
         f"the Python package {dist} is not installed (needed by {script}): "
-        f"run  python3 -m pip install {specs}  or  uv run scripts/{script} ..."
+        f"run  python3 -m pip install {specs}  or  uv run {runner} ..."
     )

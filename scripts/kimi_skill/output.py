@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, Literal, Protocol, TextIO
 
 from .events import Done, Event, Text, Usage
+from .redact import Masker
 from .untrusted import dumps, for_terminal
 
 Mode = Literal["text", "json", "jsonl"]
@@ -71,6 +72,8 @@ class Renderer:
         self.extra: dict[str, Any] = {}  # more fields for the JSON summary and the done event
         self._reasoning_open = False
         self._last_char = "\n"
+        # a key the server echoes inside the answer is masked before anything sees the text
+        self._masks = {"content": Masker(), "reasoning": Masker()}
 
     @property
     def text(self) -> str:
@@ -78,12 +81,7 @@ class Renderer:
 
     def emit(self, event: Event) -> None:
         if type(event) is Text:
-            if self.observer is not None:
-                self.observer(event.kind, event.text)
-            if event.kind == "content":
-                self._content(event.text)
-            else:
-                self._reasoning(event.text)
+            self._text(event.kind, self._masks[event.kind].feed(event.text))
         elif type(event) is Usage:
             previous = self.usage
             if previous is not None:  # re-asks add up
@@ -94,10 +92,27 @@ class Renderer:
             if self.mode == "jsonl" and not self.hold:
                 self._line({"type": "usage", **event.as_dict()})
         elif type(event) is Done:
+            self._drain()  # the answer is whole: nothing may stay held back
             self.done = event
+
+    def _text(self, kind: str, text: str) -> None:
+        if not text:
+            return
+        if self.observer is not None:
+            self.observer(kind, text)
+        if kind == "content":
+            self._content(text)
+        else:
+            self._reasoning(text)
+
+    def _drain(self) -> None:
+        """Release the text the maskers held back (the stream has ended)."""
+        for kind, mask in self._masks.items():
+            self._text(kind, mask.flush())
 
     def restart(self) -> None:
         """Forget the answer text (not the usage) before a re-ask."""
+        self._masks = {"content": Masker(), "reasoning": Masker()}
         self.content.clear()
         self.reasoning.clear()
         self.chars_out = 0
@@ -169,6 +184,7 @@ class Renderer:
 
     def finish(self, value: str | None = None) -> None:
         """Close the output; ``value`` replaces the held content in text mode (``--schema``)."""
+        self._drain()
         self._close_reasoning()
         if self.mode == "text":
             if value is not None:
@@ -187,6 +203,7 @@ class Renderer:
 
     def fail(self, message: str, exit_code: int) -> None:
         """Keep what was received: end the partial text cleanly, or record the error in JSON."""
+        self._drain()
         self._close_reasoning()
         if self.mode == "text":
             if self.chars_out and not self.hold and self.sink is None and self._last_char != "\n":

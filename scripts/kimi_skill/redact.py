@@ -18,6 +18,7 @@ MASK = "****"
 RUN = 12
 _grams: set[str] = set()
 _lengths: set[int] = set()
+_prefixes: set[str] = set()  # every proper prefix of a gram: what a stream may be cut in the middle of
 
 
 class Secret:
@@ -65,13 +66,13 @@ def _remember(value: str) -> None:
             continue
         _lengths.add(size)
         for start in range(len(form) - size + 1):
-            _grams.add(form[start : start + size].lower())
+            gram = form[start : start + size].lower()
+            _grams.add(gram)
+            _prefixes.update(gram[:cut] for cut in range(1, size))
 
 
-def scrub(text: str) -> str:
-    """Mask every run of the known keys (see the module docstring for the rule)."""
-    if not _grams or not text:
-        return text
+def _covered(text: str) -> bytearray | None:
+    """Which characters of ``text`` belong to a run of a known key (None: none do)."""
     lowered = text.lower()
     covered = bytearray(len(text))
     hit = False
@@ -80,7 +81,11 @@ def scrub(text: str) -> str:
             if lowered[start : start + size] in _grams:
                 covered[start : start + size] = b"\1" * size
                 hit = True
-    if not hit:
+    return covered if hit else None
+
+
+def _masked(text: str, covered: bytearray | None) -> str:
+    if covered is None:
         return text
     out: list[str] = []
     index = 0
@@ -93,6 +98,62 @@ def scrub(text: str) -> str:
             out.append(text[index])
             index += 1
     return "".join(out)
+
+
+def scrub(text: str) -> str:
+    """Mask every run of the known keys (see the module docstring for the rule)."""
+    if not _grams or not text:
+        return text
+    return _masked(text, _covered(text))
+
+
+class Masker:
+    """:func:`scrub` for text that arrives in pieces (a streamed answer): a key cut across
+    pieces is masked too. When the text so far ends with at least :data:`HOLD` characters that
+    could begin a run of the key, that end is held back until the next piece (or :meth:`flush`)
+    shows whether it is one; shorter beginnings are let through, which the 12-character rule
+    allows, so ordinary text streams without delay."""
+
+    __slots__ = ("pending", "tail")
+    HOLD = 4
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.tail = ""  # the last characters already let through, as they were
+
+    def feed(self, text: str) -> str:
+        if not _grams:
+            return text
+        pending = self.pending + text
+        combined = self.tail + pending
+        offset = len(self.tail)
+        lowered = combined.lower()
+        hold = 0
+        for size in range(min(RUN - 1, len(combined)), self.HOLD - 1, -1):
+            if lowered[-size:] in _prefixes:
+                hold = min(size, len(pending))
+                break
+        covered = _covered(combined)
+        mine = covered[offset:] if covered is not None else None
+        cut = len(pending) - hold
+        if mine and (mine[-1] or (0 < cut < len(pending) and mine[cut - 1] and mine[cut])):
+            # a masked run that reaches the end may go on in the next piece, and one that the
+            # cut would split must be let through whole: hold the run back from its start
+            end = len(pending) if mine[-1] else cut
+            while end > 0 and mine[end - 1]:
+                end -= 1
+            cut = min(cut, end)
+        emitted = pending[:cut]
+        self.pending = pending[cut:]
+        self.tail = (self.tail + emitted)[-(RUN - 1) :]
+        return _masked(emitted, mine[:cut] if mine is not None else None)
+
+    def flush(self) -> str:
+        rest = self.pending
+        combined = self.tail + rest
+        covered = _covered(combined) if _grams and rest else None
+        self.pending, self.tail = "", (self.tail + rest)[-(RUN - 1) :]
+        return _masked(rest, covered[len(combined) - len(rest) :] if covered is not None else None)
 
 
 def mask_header(name: str, value: str) -> str:

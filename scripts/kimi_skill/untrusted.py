@@ -17,10 +17,15 @@ from .redact import scrub
 # C0 controls except tab and newline, DEL, C1 controls.
 _CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]
 # Bidirectional embeddings, overrides and isolates, marks, and invisible joiners/separators.
+# Also: soft hyphen, Mongolian vowel separator, invisible operators, interlinear annotation,
+# Hangul fillers, variation selectors and Unicode tag characters (which can spell out hidden
+# ASCII instructions).
 _INVISIBLE = [
-    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029,
-    *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF,
+    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029,
+    *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0x3164, *range(0xFE00, 0xFE10), 0xFEFF,
+    0xFFA0, *range(0xFFF9, 0xFFFC), *range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0),
 ]
+INVISIBLE = frozenset(map(chr, _INVISIBLE))
 _TERMINAL = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in [*_CONTROLS, *_INVISIBLE]}
 _LINE = {**_TERMINAL, 0x09: "\\t", 0x0A: "\\n"}
 _JSON = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *_INVISIBLE]}

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .. import boundary, catalog
@@ -27,11 +26,10 @@ from ..errors import (
     SERVICE,
     KimiError,
     OutputFailed,
-    RequestRefused,
-    StreamBroken,
     UsageError,
     exit_codes_epilog,
 )
+from ..explain import explain
 from ..output import Mode, Renderer
 from ..protocols import PROTOCOLS
 from ..protocols.guard import Limits
@@ -90,7 +88,7 @@ class Prepared:
     store: Any = None  # kimi_skill.store.Store, when the call is recorded or continues one
     record: bool = False
     conversation_id: str | None = None
-    output: Path | None = None
+    output: Any = None  # outfile.Target, when --output was given
     notes: list[str] = field(default_factory=list)
 
 
@@ -160,6 +158,7 @@ def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer) -> Pr
         max_tokens=args.max_tokens, schema=schema is not None, show_reasoning=args.reasoning,
     )
     notes += options.notes
+    boundary.check_context(model, len((system or "").encode()) + sum(len(m.text.encode()) for m in history) + len(composed.text.encode()), options.max_tokens)
     sent_system = system
     if schema is not None:
         from ..structured import instruction
@@ -265,13 +264,14 @@ def run(argv: list[str] | None, streaming: bool) -> int:
         _closing_lines(call)
         return 0
     except KimiError as exc:
-        message = _explain(exc, call)
+        message = explain(exc, call.prepared.plan if call.prepared else None, renderer, call.sink is not None)
         message = call.keep_partial(message)
         try:
             renderer.fail(message, exc.exit_code)
         except (OSError, ValueError):
             pass
         call.record("incomplete", message, exc.exit_code)
+        _conversation_line(call)
         return fail(message, exc.exit_code)
     except BrokenPipeError:
         silence_stdout()
@@ -284,8 +284,13 @@ def run(argv: list[str] | None, streaming: bool) -> int:
     except ModuleNotFoundError as exc:
         from ..deps import missing
 
-        return fail(missing(exc, "stream.py" if streaming else "chat.py"), 3)
+        message = missing(exc, "stream.py" if streaming else "chat.py")
+        call.record("incomplete", message, 3)  # every recorded turn ends, complete or not
+        _conversation_line(call)
+        return fail(message, 3)
     except Exception as exc:
+        call.record("incomplete", f"unexpected failure ({type(exc).__name__})", SERVICE)
+        _conversation_line(call)
         return internal(exc, args.debug)
 
 
@@ -313,7 +318,7 @@ def _finish(call: Call, value: Any) -> None:
 
 
 def _closing_lines(call: Call) -> None:
-    renderer, args = call.renderer, call.args
+    renderer = call.renderer
     if renderer.truncated and call.prepared:
         from ..call import cut_at
 
@@ -321,56 +326,17 @@ def _closing_lines(call: Call) -> None:
             f"the answer was cut at {cut_at(renderer, call.prepared.plan.request)} (finish_reason length), so it is incomplete; "
             + boundary.budget_advice(call.prepared.plan.request.model)
         )
-    conversation = renderer.extra.get("conversation")
+    _conversation_line(call)
+
+
+def _conversation_line(call: Call) -> None:
+    """``--show-id``/``--usage``: the conversation id whenever a turn was recorded, failed
+    calls included, so an agent can follow up on exactly that conversation."""
+    args = call.args
+    conversation = call.renderer.extra.get("conversation")
     if conversation and (args.show_id or args.usage) and not (args.json or args.jsonl):
         sys.stderr.write(f"conversation: {conversation}\n")
         sys.stderr.flush()
-
-
-def _explain(exc: KimiError, call: Call) -> str:
-    """The error line, in the words that fit what the user already has."""
-    renderer = call.renderer
-    if isinstance(exc, StreamBroken):
-        where = "in the --output file's .partial" if call.sink is not None else "on stdout"
-        return (
-            f"the stream broke after {renderer.chars_out} characters of the answer (HTTP {exc.status}, {exc.detail})"
-            + (f"; the text so far is {where}" if renderer.chars_out and call.sink is None else "; try again" if not renderer.chars_out else "")
-        )
-    if isinstance(exc, RequestRefused) and call.prepared is not None and exc.status in (400, 404):
-        plan = call.prepared.plan
-        if exc.status == 400 and boundary.refused_shape(exc.server_message):
-            return boundary.moved(plan.request.model, plan.protocol, exc.status, exc.server_message)
-        return _not_found(exc, plan)
-    return exc.message
-
-
-def _not_found(exc: RequestRefused, plan: Plan) -> str:
-    """A 404 (or a 400 naming the model) is nearly always a mistyped model or a base URL
-    without ``/v1``: say which, and list the models that exist."""
-    from urllib.parse import urlsplit
-
-    model = plan.request.model
-    said = exc.server_message or ""
-    if exc.status == 400 and model not in said:
-        return exc.message
-    if exc.status == 404 and "model" not in said.lower() and not urlsplit(plan.settings.base_url).path.rstrip("/").endswith("/v1"):
-        return (
-            f"not found (HTTP 404: {said}): the base URL {plan.settings.base_url} does not end in /v1; "
-            f"RunAPI's is https://runapi.ai/v1 (set {plan.settings.base_source} accordingly)"
-        )
-    if exc.status == 404 and "model" not in said.lower() and model not in said:
-        return exc.message
-    try:
-        from ..protocols.listing import fetch_models, is_kimi
-
-        listed = fetch_models(plan.settings, RetryPolicy(max_retries=0), Limits(idle_timeout=min(plan.limits.idle_timeout, 10.0)), None)
-        ids = sorted(m["id"] for m in listed if is_kimi(m["id"]))
-    except KimiError:
-        ids = []
-    from ..untrusted import one_line
-
-    available = ", ".join(one_line(i, 80) for i in ids) if ids else "run scripts/models.py to list them"
-    return f"unknown model {model!r} ({exc.message}); available Kimi models: {available}"
 
 
 def chat_main(argv: list[str] | None = None) -> int:

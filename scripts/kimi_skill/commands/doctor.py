@@ -25,7 +25,7 @@ from ..errors import CONFIG, KimiError, RequestRefused, exit_codes_epilog
 from ..untrusted import dumps, for_line
 from .common import ENVIRONMENT, fail, positive_float
 
-PACKAGES = ("openai", "httpx", "httpx-sse", "jsonschema")  # what chat.py and stream.py import
+PACKAGES = ("openai", "httpx", "httpx-sse", "jsonschema-rs")  # what chat.py and stream.py import
 OPTIONAL = ("pyyaml", "markdown-it-py", "pyahocorasick")  # the validator's
 
 

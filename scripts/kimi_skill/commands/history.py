@@ -37,7 +37,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _when(stamp: float | None) -> str:
-    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
+    try:
+        return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
+    except (OverflowError, OSError, ValueError):
+        return "-"
 
 
 def _write(text: str) -> None:
@@ -57,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 _write(dumps(rows, indent=2) + "\n")
             for row in [] if args.json else rows:
-                _write(for_line(f"{row['id']}  {_when(row['updated'])}  {row['model']}  {row['turns']} turns  {row['tokens']} tokens  {row['title'][:60]}") + "\n")
+                _write(for_line(f"{row['id']}  {_when(row['updated'])}  {row['model']}  {row['turns']} turns  {row['tokens']} tokens  {(row['title'] or '')[:60]}") + "\n")
         elif args.command == "show":
             conversation_id = store.run(conversations.resolve, "conversations", args.id, "conversation")
             turns = store.run(conversations.turns, conversation_id)
@@ -94,9 +97,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _turn(turn: dict[str, Any]) -> str:
-    files = "".join(f"  file {f['path']} ({f['bytes']} bytes, sha256 {f['sha256'][:12]})\n" for f in turn["files"])
+    files = "".join(f"  file {f['path']} ({f['bytes']} bytes, sha256 {(f['sha256'] or '')[:12]})\n" for f in turn["files"])
     head = f"## turn {turn['seq']} ({_when(turn['started'])}, {turn['model']}, {turn['status']}, {turn['total_tokens'] or 0} tokens)\n"
+    system = f"  system: {turn['system']}\n" if turn["system"] else ""
     error = f"error: {turn['error']}\n" if turn["error"] else ""
-    body = f"> {turn['prompt']}\n{files}\n{turn['answer'] or ''}\n{error}\n"
+    body = f"> {turn['prompt']}\n{system}{files}\n{turn['answer'] or ''}\n{error}\n"
     text = head + body
     return for_terminal(text) if sys.stdout.isatty() else text

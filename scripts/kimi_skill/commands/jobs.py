@@ -17,8 +17,9 @@ from typing import Any
 
 from ..args import OneLineParser
 from ..errors import JOB_CANCELLED, JOB_DIED, JOB_RUNNING, KimiError, exit_codes_epilog
+from ..explain import invocation
 from ..untrusted import dumps, for_line, for_terminal
-from .common import fail, silence_stdout
+from .common import fail, silence_stdout, warn
 
 POLL = 0.2
 CANCEL_GRACE = 1.0
@@ -64,9 +65,16 @@ def _wait(store: Any, job_id: str, seconds: float) -> dict[str, Any]:
 def _as_json(store: Any, job: dict[str, Any], with_text: bool) -> dict[str, Any]:
     from ..store import jobs
 
-    out = {"job": job["id"], "status": job["status"], "conversation": job["conversation_id"], "exit_code": _code(job), "error": job["error"], "output": job["output"], "chars": store.run(jobs.chars, job["id"])}
+    out = {
+        "job": job["id"], "status": job["status"], "conversation": job["conversation_id"], "exit_code": _code(job), "error": job["error"],
+        "output": job["output"], "partial": job["partial"], "chars": store.run(jobs.chars, job["id"]),
+        **store.run(jobs.turn_facts, job["turn_id"]),
+    }
     if with_text:
-        out["content"] = job["result"] if job["status"] == "done" and not job["output"] else store.run(jobs.text, job["id"])
+        if job["output"]:
+            out["content"] = None  # as the foreground --output call: the answer is in the file
+        else:
+            out["content"] = job["result"] if job["status"] == "done" else store.run(jobs.text, job["id"])
         out["reasoning"] = store.run(jobs.text, job["id"], "reasoning") or None
     return out
 
@@ -99,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(for_line(_describe(job, store.run(jobs.chars, job_id))) + "\n")
         sys.stdout.flush()
         if job["status"] == jobs.RUNNING and args.command != "list":
-            sys.stderr.write(f"note: job {job_id} is still running; poll again with: python3 scripts/jobs.py result {job_id} --wait 60\n")
+            sys.stderr.write(f"note: job {job_id} is still running; poll again with: {invocation('jobs')} result {job_id} --wait 60\n")
+        elif job["status"] == jobs.DONE and args.command == "result" and not args.json:
+            _truncation_warning(store, job)
         elif job["status"] == jobs.FAILED and not args.json:
             fail(job["error"] or "the job failed", code)  # the call's own error line
         elif job["status"] != jobs.DONE and not args.json:
@@ -112,11 +122,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def _truncation_warning(store: Any, job: dict[str, Any]) -> None:
+    """What the foreground prints after an answer cut by the token limit."""
+    from ..boundary import budget_advice
+    from ..store import jobs
+
+    facts = store.run(jobs.turn_facts, job["turn_id"])
+    if facts["truncated"]:
+        tokens = (facts["usage"] or {}).get("completion_tokens")
+        cut = f"{tokens} tokens" if tokens else "the token limit"
+        warn(f"the answer was cut at {cut} (finish_reason length), so it is incomplete; {budget_advice(facts['model'] or '')}")
+
+
 def _print_result(store: Any, job: dict[str, Any], raw: bool) -> None:
     from ..store import jobs
 
     if job["status"] == jobs.DONE:
         text = job["result"] or ""
+    elif job["output"]:
+        text = ""  # as the foreground --output call: the error line says where the text so far is
     else:
         text = store.run(jobs.text, job["id"])
     if sys.stdout.isatty() and not raw:
@@ -130,8 +154,11 @@ def _cancel(store: Any, job_id: str) -> dict[str, Any]:
     from ..store import jobs
 
     job = store.run(lambda conn: jobs.refresh(conn, jobs.get(conn, job_id)))
-    if job["status"] != jobs.RUNNING or not job["pid"]:
+    if job["status"] != jobs.RUNNING:
         return job
+    store.run(jobs.request_cancel, job_id)
+    if not job["pid"]:  # the worker has not registered yet: it reads the request when it does
+        return _wait(store, job_id, 5 * CANCEL_GRACE)
     try:
         os.killpg(job["pid"], signal.SIGTERM)
     except (ProcessLookupError, PermissionError):

@@ -20,6 +20,9 @@ nested 100,000 deep, ``deeperror`` a 400 whose body is; ``cutbody`` a non-stream
 half way; ``escapes`` puts terminal escapes, bidi overrides and a
 forged newline in model ids, a header value and the error message.
 
+``keyinanswer`` answers with the caller's key, cut across three stream chunks (and in the
+reasoning too).
+
 Gateway faults: ``boundary:FIELD[,FIELD]`` refuses, as RunAPI's capability boundary does (400),
 any request carrying one of those fields, as if the gateway's boundary had moved.
 """
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 NAMES = {
     "redirect", "drop", "stall", "malformed", "error", "delay", "html502", "reset", "nonjson", "wrongshape", "echokey", "nodone",
     "jsonarray", "badjson", "wrongjson", "keepalive", "trickle", "bigline", "bigbody", "deepjson", "deeperror", "escapes", "slow", "cutbody",
-    "boundary",
+    "boundary", "keyinanswer",
 }
 ECHO_FORMS = {"whole", "prefix", "suffix", "upper", "base64", "url"}
 

@@ -9,6 +9,7 @@ carries an ``x-request-id`` (and the Anthropic surface its ``request-id``).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import socket
 import struct
@@ -181,6 +182,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         name = fault.name if fault else ""
         reply = make_reply(parsed, self.state.chunks, name if name in ("badjson", "wrongjson") else None)
+        if name == "keyinanswer":  # a careless gateway that quotes the caller's key, split across chunks
+            given = headers.get("authorization", "").partition(" ")[2] or headers.get("x-api-key") or headers.get("x-goog-api-key", "")
+            third = max(1, len(given) // 3)
+            pieces = ["Your key is ", given[:third], given[third : 2 * third], given[2 * third :], " so keep it safe."]
+            reply = dataclasses.replace(reply, content=pieces, reasoning=[f"The key {given} was sent."] if reply.reasoning else [])
         if not parsed.stream:
             if name == "wrongshape":
                 self._send_json(200, {"unexpected": True})

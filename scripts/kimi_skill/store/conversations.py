@@ -84,7 +84,8 @@ def history(conn: sqlite3.Connection, conversation_id: str, include_incomplete: 
     ).fetchall()
     messages: list[Message] = []
     for sent, answer in rows:
-        messages += [Message("user", sent), Message("assistant", answer or "")]
+        turn = _clean(("sent", "answer"), (sent, answer))
+        messages += [Message("user", turn["sent"] or ""), Message("assistant", turn["answer"] or "")]
     return messages
 
 
@@ -137,26 +138,45 @@ def finish(conn: sqlite3.Connection, ref: TurnRef, end: TurnEnd) -> None:
         )
 
 
+NUMBERS = {"created", "updated", "turns", "tokens", "seq", "prompt_tokens", "completion_tokens", "total_tokens", "exit_code", "started", "first_token", "ended", "bytes", "id"}
+
+
+def _clean(keys: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A row as the commands expect it, whatever a damaged or hand-edited store holds: numbers
+    where numbers belong (else None), text elsewhere (bytes decoded, other values as text)."""
+    out: dict[str, Any] = {}
+    for key, value in zip(keys, row, strict=True):
+        if key in NUMBERS and key != "id":
+            out[key] = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        elif isinstance(value, bytes):
+            out[key] = value.decode("utf-8", "replace")
+        elif value is None or isinstance(value, str) or (key == "id" and isinstance(value, int)):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out
+
+
 def listing(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT id, created, updated, model, title, turns, tokens FROM conversations ORDER BY updated DESC LIMIT ?", (limit,)
     ).fetchall()
     keys = ("id", "created", "updated", "model", "title", "turns", "tokens")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [_clean(keys, row) for row in rows]
 
 
 def turns(conn: sqlite3.Connection, conversation_id: str) -> list[dict[str, Any]]:
     keys = ("id", "seq", "status", "prompt", "sent", "system", "answer", "reasoning", "model", "protocol", "prompt_tokens",
             "completion_tokens", "total_tokens", "finish_reason", "error", "exit_code", "started", "first_token", "ended")
     rows = conn.execute(f"SELECT {', '.join(keys)} FROM turns WHERE conversation_id = ? ORDER BY seq", (conversation_id,)).fetchall()
-    out = [dict(zip(keys, row, strict=True)) for row in rows]
+    out = [_clean(keys, row) for row in rows]
     files = conn.execute(
         "SELECT turn_id, path, bytes, sha256 FROM attachments WHERE turn_id IN (SELECT id FROM turns WHERE conversation_id = ?) ORDER BY turn_id, position",
         (conversation_id,),
     ).fetchall()
     by_turn: dict[int, list[dict[str, Any]]] = {}
     for turn_id, path, size, digest in files:
-        by_turn.setdefault(turn_id, []).append({"path": path, "bytes": size, "sha256": digest})
+        by_turn.setdefault(turn_id, []).append(_clean(("path", "bytes", "sha256"), (path, size, digest)))
     for turn in out:
         turn["files"] = by_turn.get(turn["id"], [])
     return out
@@ -170,19 +190,28 @@ def usage(conn: sqlite3.Connection, since: float) -> list[dict[str, Any]]:
         (since,),
     ).fetchall()
     keys = ("day", "model", "turns", "prompt_tokens", "completion_tokens", "total_tokens")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [_clean(keys, row) for row in rows]
 
 
 def delete(conn: sqlite3.Connection, conversation_id: str) -> int:
     with write(conn):
         count = conn.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
+        conn.execute("DELETE FROM jobs WHERE conversation_id = ?", (conversation_id,))
         conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+    forget(conn)
     return int(count)
 
 
 def purge(conn: sqlite3.Connection, before: float) -> int:
     with write(conn):
         count = conn.execute("SELECT COUNT(*) FROM conversations WHERE updated < ?", (before,)).fetchone()[0]
+        conn.execute("DELETE FROM jobs WHERE status != 'running' AND (created < ? OR conversation_id IN (SELECT id FROM conversations WHERE updated < ?))", (before, before))
         conn.execute("DELETE FROM conversations WHERE updated < ?", (before,))
-        conn.execute("DELETE FROM jobs WHERE created < ? AND status != 'running'", (before,))
+    forget(conn)
     return int(count)
+
+
+def forget(conn: sqlite3.Connection) -> None:
+    """Deleted text must not linger: the connection zeroes freed pages (``secure_delete``), and
+    the write-ahead log, which still holds the old pages, is checkpointed and truncated."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

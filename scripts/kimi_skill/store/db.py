@@ -1,8 +1,10 @@
 """The one SQLite file that holds conversations and background jobs.
 
 Where: ``$KIMI_SKILL_HOME/store.db``, else ``$XDG_STATE_HOME/kimi-skill/store.db``, else
-``~/.local/state/kimi-skill/store.db``. The folder is created 0700 and the file 0600 before
-SQLite opens it (SQLite gives its ``-wal``/``-shm`` files the same mode). WAL mode and a busy
+``~/.local/state/kimi-skill/store.db``. The folder (and any parent the skill makes) is created
+0700 and the file 0600 before SQLite opens it (SQLite gives its ``-wal``/``-shm`` files the same
+mode); a folder or file that is a link, belongs to another user or that others can write is
+refused (exit 3). WAL mode and a busy
 timeout let many agents' calls write at once without "database is locked". The schema version
 is SQLite's ``user_version``; :data:`MIGRATIONS` brings any older file forward, in order, one
 transaction each. The key is never written: nothing here receives it.
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..safefs import check_existing, open_private, private_dir
 
 FILE = "store.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -96,6 +99,20 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (job_id, seq)
     );
     """,
+    # 3: a cancel asked for before the worker could handle it still ends the job as cancelled;
+    # where the text of a failed --output job was kept
+    """
+    ALTER TABLE jobs ADD COLUMN cancel_requested REAL;
+    ALTER TABLE jobs ADD COLUMN partial TEXT;
+    """,
+    # 4: small facts worth keeping between calls (the model list a key sees), with their age
+    """
+    CREATE TABLE cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated REAL NOT NULL
+    );
+    """,
 ]
 VERSION = len(MIGRATIONS)
 
@@ -109,11 +126,16 @@ def home(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
 
 
 def _private_file(path: Path) -> None:
-    """Create the folder 0700 and the file 0600 before SQLite touches them."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
+    """Create the folder 0700 and the file 0600 before SQLite touches them, and trust neither
+    unless it is this user's own and nobody else can write it (:mod:`kimi_skill.safefs`)."""
+    private_dir(path.parent, "the store folder")
+    os.close(open_private(path, "the store file"))
+    for side in ("-wal", "-shm"):
+        check_existing(path.with_name(path.name + side), "the store file")
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def broken(path: Path, exc: BaseException) -> ConfigError:
@@ -129,8 +151,10 @@ def connect(path: Path, migrations: list[str] | None = None) -> sqlite3.Connecti
     try:
         _private_file(path)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn.text_factory = _text  # a damaged store may hold text that is not UTF-8
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")  # deleted history is overwritten, not left in free pages
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version < len(steps):
             with _init_lock(path):  # switching to WAL takes an exclusive lock that busy_timeout does not always wait for
@@ -141,6 +165,8 @@ def connect(path: Path, migrations: list[str] | None = None) -> sqlite3.Connecti
             raise sqlite3.DatabaseError(f"it was written by a newer kimi-skill (schema {version}, this one knows {len(steps)})")
         conn.execute("PRAGMA synchronous = NORMAL")
         return conn
+    except ConfigError:
+        raise
     except (sqlite3.Error, OSError) as exc:
         raise broken(path, exc) from None
 
@@ -153,13 +179,15 @@ def _init_lock(path: Path) -> Iterator[None]:
     except ImportError:  # Windows: SQLite's own locking, without the guard
         yield
         return
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        os.chmod(lock.name, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    fd = open_private(path.with_name(path.name + ".lock"), "the store's lock file")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _migrate(conn: sqlite3.Connection, steps: list[str]) -> None:

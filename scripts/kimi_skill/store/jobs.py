@@ -17,7 +17,10 @@ from typing import Any
 from .db import write
 
 RUNNING, DONE, FAILED, CANCELLED, DIED = "running", "done", "failed", "cancelled", "died"
-KEYS = ("id", "conversation_id", "turn_id", "created", "status", "spec", "pid", "pid_started", "boot_id", "heartbeat", "ended", "exit_code", "error", "output", "result")
+KEYS = (
+    "id", "conversation_id", "turn_id", "created", "status", "spec", "pid", "pid_started", "boot_id", "heartbeat", "ended",
+    "exit_code", "error", "output", "result", "cancel_requested", "partial",
+)
 
 
 def boot_id() -> str:
@@ -91,17 +94,34 @@ def append(conn: sqlite3.Connection, job_id: str, items: list[tuple[str, str]]) 
         conn.execute("UPDATE jobs SET heartbeat = ? WHERE id = ?", (time.time(), job_id))
 
 
-def finish(conn: sqlite3.Connection, job_id: str, status: str, exit_code: int, error: str | None, result: str | None, output: str | None) -> None:
+def finish(conn: sqlite3.Connection, job_id: str, status: str, exit_code: int, error: str | None, result: str | None, output: str | None, partial: str | None = None) -> None:
     with write(conn):
         conn.execute(
-            "UPDATE jobs SET status = ?, exit_code = ?, error = ?, result = ?, output = ?, ended = ? WHERE id = ? AND status = ?",
-            (status, exit_code, error, result, output, time.time(), job_id, RUNNING),
+            "UPDATE jobs SET status = ?, exit_code = ?, error = ?, result = ?, output = ?, partial = ?, ended = ? WHERE id = ? AND status = ?",
+            (status, exit_code, error, result, output, partial, time.time(), job_id, RUNNING),
         )
+
+
+def request_cancel(conn: sqlite3.Connection, job_id: str) -> None:
+    """Recorded before the worker is signalled: however the worker ends, the job was cancelled."""
+    with write(conn):
+        conn.execute("UPDATE jobs SET cancel_requested = ? WHERE id = ? AND status = ?", (time.time(), job_id, RUNNING))
 
 
 def get(conn: sqlite3.Connection, job_id: str) -> dict[str, Any]:
     row = conn.execute(f"SELECT {', '.join(KEYS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
     return dict(zip(KEYS, row, strict=True))
+
+
+def turn_facts(conn: sqlite3.Connection, turn_id: int | None) -> dict[str, Any]:
+    """Model, finish reason and usage of a job's turn, as the foreground's --json has them."""
+    row = conn.execute(
+        "SELECT model, finish_reason, prompt_tokens, completion_tokens, total_tokens FROM turns WHERE id = ?", (turn_id,)
+    ).fetchone() if turn_id else None
+    if row is None:
+        return {"model": None, "finish_reason": None, "truncated": False, "usage": None}
+    usage = None if row[2] is None and row[3] is None else {"prompt_tokens": row[2], "completion_tokens": row[3], "total_tokens": row[4]}
+    return {"model": row[0], "finish_reason": row[1], "truncated": row[1] == "length", "usage": usage}
 
 
 def text(conn: sqlite3.Connection, job_id: str, kind: str = "content") -> str:
@@ -126,8 +146,11 @@ def end_dead(conn: sqlite3.Connection, job: dict[str, Any], status: str, code: i
 
 
 def refresh(conn: sqlite3.Connection, job: dict[str, Any]) -> dict[str, Any]:
-    """The job as it is now: a running job whose worker is gone is marked died."""
+    """The job as it is now: a running job whose worker is gone is marked died (cancelled, when
+    a cancel was asked for: the worker may have been stopped before it could say so)."""
     if job["status"] == RUNNING and not alive(job):
+        if job.get("cancel_requested"):
+            return end_dead(conn, job, CANCELLED, 10, f"was cancelled after {chars(conn, job['id'])} characters of the answer")
         return end_dead(conn, job, DIED, 11, f"died after {chars(conn, job['id'])} characters of the answer: its worker stopped without finishing (killed, or the machine restarted)")
     return job
 

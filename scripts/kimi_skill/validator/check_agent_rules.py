@@ -8,8 +8,8 @@ import re
 from .check_docs import BASE_ASSIGN, LOOPBACK, documents
 from .check_manifest import frontmatter_env, manifest_env
 from .check_scripts import CREDENTIAL
+from .findings import ALLOW
 from .folder import Folder
-from .secrets_scan import ALLOW, is_placeholder, scan_text
 from .skill import Skill
 
 PRICE = re.compile(
@@ -38,16 +38,25 @@ def key_variable(skill: Skill | None) -> str:
 
 def scan_keys(folder: Folder, add, variable: str = "API_KEY") -> None:
     """no-inlined-key and key-in-argv over every text file of ``folder``."""
+    from .memo import MISSING, digest, memo
+
     for rel in folder.files:
         text = folder.text(rel)
         if text is None:
             continue
-        for found in scan_text(text):
-            rule = "key-in-argv" if found.argv else "no-inlined-key"
-            where = "in a command, so it lands in argv and shell history" if found.argv else "inlined"
+        key = digest(text)
+        stored = memo().get("keys", key)
+        if stored is MISSING:  # the masked form and the length only: the cache holds no secret
+            from .secrets_scan import scan_text  # its rules take milliseconds to load: only on a cache miss
+
+            stored = [[f.kind, f.masked, len(f.value), f.line, f.col, f.argv] for f in scan_text(text)]
+            memo().put("keys", key, stored)
+        for kind, masked, length, line, col, argv in stored:
+            rule = "key-in-argv" if argv else "no-inlined-key"
+            where = "in a command, so it lands in argv and shell history" if argv else "inlined"
             add(
-                rule, rel, found.line, found.col,
-                f"{found.kind} {found.masked} ({len(found.value)} chars) {where}: read it from ${variable} or write a placeholder such as YOUR_{variable}, and revoke the key if it was real",
+                rule, rel, line, col,
+                f"{kind} {masked} ({length} chars) {where}: read it from ${variable} or write a placeholder such as YOUR_{variable}, and revoke the key if it was real",
             )
 
 
@@ -60,7 +69,7 @@ def check(skill: Skill) -> None:
             continue
         table_header = False
         for number, line in enumerate(text.split("\n"), 1):
-            if ALLOW in line:
+            if ALLOW in line and skill.folder.inline_allow:
                 continue
             if line.lstrip().startswith("|"):
                 table_header = table_header or bool(PRICE_TABLE.search(line))
@@ -95,7 +104,7 @@ def _base_urls(skill: Skill) -> None:
         if text is None or ("http" not in text):
             continue
         for number, line in enumerate(text.split("\n"), 1):
-            if "http" not in line or ALLOW in line:
+            if "http" not in line or (ALLOW in line and skill.folder.inline_allow):
                 continue
             for match in BASE_ASSIGN.finditer(line):
                 problem = _insecure(match.group(1))
@@ -109,6 +118,8 @@ def _base_urls(skill: Skill) -> None:
 
 def _placeholder_userinfo(url: str) -> bool:
     userinfo = url.split("//", 1)[1].split("@", 1)[0]
+    from .secrets_scan import is_placeholder
+
     return all(is_placeholder(part) for part in userinfo.split(":", 1))
 
 

@@ -116,6 +116,25 @@ def _python_program(text: str) -> str | None:
     return text
 
 
+def _python_problem(program: str) -> tuple[int, str] | None:
+    """(line, message) of the parse error of a python block, remembered by its hash."""
+    from .memo import MISSING, digest, memo
+
+    key = digest(program)
+    stored = memo().get("pyblock", key)
+    if stored is MISSING:
+        stored = None
+        try:
+            ast.parse(program)
+        except SyntaxError as exc:
+            if not (exc.msg or "").startswith("f-string"):
+                stored = [exc.lineno or 1, exc.msg]
+        except (ValueError, RecursionError):
+            pass
+        memo().put("pyblock", key, stored)
+    return (stored[0], stored[1]) if stored else None
+
+
 def _json_document(text: str) -> bool:
     """Worth parsing as one JSON document: not JSON Lines, not elided or commented."""
     if ELLIPSIS.search(text):
@@ -131,13 +150,10 @@ def _code(skill: Skill, rel: str, code: markdown.Code, consoles: dict[str, str],
         program = _python_program(code.text)
         if program is None:
             return
-        try:
-            ast.parse(program)
-        except SyntaxError as exc:
-            if not (exc.msg or "").startswith("f-string"):
-                skill.add("code-python", rel, code.line + (exc.lineno or 1) - 1, f"python block does not parse: {exc.msg} (mark fragments with '...' or use another fence)")
-        except (ValueError, RecursionError):
-            pass
+        problem = _python_problem(program)
+        if problem is not None:
+            line, message = problem
+            skill.add("code-python", rel, code.line + line - 1, f"python block does not parse: {message} (mark fragments with '...' or use another fence)")
         return
     if code.lang in ("json", "jsonc", "json5"):
         if code.lang != "json" or not _json_document(code.text):

@@ -4,18 +4,16 @@
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 
 from ..shapes import obj
-from . import pysource
+from . import pysource, sandbox
 from .check_manifest import as_list, frontmatter_env, manifest_env
 from .skill import Skill
 
@@ -52,8 +50,7 @@ def check(skill: Skill) -> None:
         needs_ast = rel.startswith("scripts/") and any(word in text for word in pysource.NEEDS_AST)
         if not needs_ast and pysource.compiled_before(folder, rel):
             continue  # it parses (its bytecode proves it) and holds nothing the checks read
-        tree = pysource.parse(folder, rel)
-        if tree is None:
+        if not pysource.parses(folder, rel):
             _syntax(skill, rel, text)
             continue
         found = pysource.facts(folder, rel)
@@ -104,61 +101,49 @@ def _syntax(skill: Skill, rel: str, text: str) -> None:
         skill.add("python-syntax", rel, 1, f"does not parse: {type(exc).__name__}")
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@functools.cache
-def _no_network_prefix() -> tuple[str, ...]:
-    """``unshare -rn`` (a private network namespace with only a loopback device) where the
-    platform allows it; elsewhere the scripts get proxies that lead nowhere instead."""
-    if shutil.which("unshare") is None:
-        return ()
-    try:
-        ok = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        ok = False
-    return ("unshare", "-rn") if ok else ()
-
-
-def _sandbox_env(scratch: str, port: int) -> dict[str, str]:
-    """A scratch HOME, a minimal PATH, no inherited secrets, proxies to a closed port."""
-    dead = f"http://127.0.0.1:{port}"
+def _sandbox_env() -> dict[str, str]:
+    """A minimal PATH and locale; HOME and TMPDIR are the sandbox's scratch folders."""
     return {
         "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"]),
-        "HOME": scratch, "TMPDIR": scratch, "XDG_STATE_HOME": os.path.join(scratch, "state"), "LANG": os.environ.get("LANG", "C.UTF-8"),
-        "PYTHONDONTWRITEBYTECODE": "1", "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead, "http_proxy": dead, "https_proxy": dead,
+        "LANG": os.environ.get("LANG", "C.UTF-8"), "PYTHONDONTWRITEBYTECODE": "1",
     }
 
 
-def run_scripts(skill: Skill, timeout: float = 60) -> None:
-    """Run every listed script with --help, then once with canary env values and no server.
+def _copy(skill: Skill, into: str) -> None:
+    """The files the validator read, as regular files (no links), into the sandbox's copy."""
+    for rel in skill.folder.files:
+        source, target = skill.folder.root / rel, os.path.join(into, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+        if os.access(source, os.X_OK):
+            os.chmod(target, 0o755)
 
-    This executes the skill's own code: with a scratch HOME and working folder, a minimal PATH,
-    no inherited environment, and no network where the platform allows (references/validator.md).
+
+def run_scripts(skill: Skill, timeout: float = 60) -> None:
+    """Run every listed script with --help, then once with canary env values and no network.
+
+    This executes the skill's own code, so only inside bubblewrap (:mod:`.sandbox`): no network,
+    a private copy of the skill as the only writable folder, homes hidden, no inherited
+    environment, limits on time and memory (references/validator.md).
     """
     scripts = [s for s in as_list(skill.mf.get("scripts")) if isinstance(s, dict) and isinstance(s.get("path"), str)]
     if not scripts:
         scripts = [{"path": rel} for rel in skill.folder.files if rel.startswith("scripts/") and rel.count("/") == 1 and rel.endswith(".py")]
     codes = {int(k) for k in obj(skill.mf.get("exit_codes")) if str(k).isdigit()}
-    port = _closed_port()
-    prefix = list(_no_network_prefix())
     canaries = {}
     for name in declared_env(skill):
         token = f"canary{secrets.token_hex(8)}"
         is_url = name.endswith(("_URL", "_BASE", "_ENDPOINT", "_HOST"))
-        canaries[name] = f"http://127.0.0.1:{port}/{token}" if is_url else token
+        canaries[name] = f"http://127.0.0.1:9/{token}" if is_url else token
     for script in scripts:
         rel = script["path"].removeprefix("./")
         if not skill.folder.has(rel):
             continue
-        full = str((skill.folder.root / rel).resolve())
-        with tempfile.TemporaryDirectory() as scratch:  # whatever the script writes lands here
-            base_env = _sandbox_env(scratch, port)
+        inside = f"{sandbox.INSIDE}/{rel}"
+        with tempfile.TemporaryDirectory() as scratch:  # whatever the script writes lands here, then goes
+            _copy(skill, scratch)
             try:
-                helped = subprocess.run([*prefix, sys.executable, full, "--help"], capture_output=True, text=True, env=base_env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=skill.folder.root)
+                helped = sandbox.run(scratch, [sys.executable, inside, "--help"], _sandbox_env(), timeout)
             except subprocess.TimeoutExpired:
                 skill.add("script-help", rel, 1, f"--help did not finish within {timeout:g} s")
                 continue
@@ -166,9 +151,9 @@ def run_scripts(skill: Skill, timeout: float = 60) -> None:
                 skill.add("script-help", rel, 1, f"--help exited {helped.returncode}: {_last(helped.stderr)}")
             args = [str(a) for a in as_list(script.get("example_args"))]
             try:
-                ran = subprocess.run([*prefix, sys.executable, full, *args], capture_output=True, text=True, env=base_env | canaries, timeout=timeout, stdin=subprocess.DEVNULL, cwd=scratch)
+                ran = sandbox.run(scratch, [sys.executable, inside, *args], _sandbox_env() | canaries, timeout, cwd=sandbox.HOME)
             except subprocess.TimeoutExpired:
-                skill.add("script-traceback", rel, 1, f"with no server reachable it did not finish within {timeout:g} s")
+                skill.add("script-traceback", rel, 1, f"with no network it did not finish within {timeout:g} s")
                 continue
         output = ran.stdout + ran.stderr
         for name, value in canaries.items():

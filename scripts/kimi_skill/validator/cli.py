@@ -30,23 +30,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", action="append", choices=[*TARGETS, "all"], help="host profile(s) to apply (default: skill.yaml distribution.checkout, else all)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default text)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--run-scripts", action="store_true", help="run each listed script with --help and with canary env values")
+    p.add_argument("--run-scripts", action="store_true", help="run each listed script with --help and with canary env values, inside bubblewrap (no network, homes hidden)")
     p.add_argument("--scan", action="store_true", help="only the key rules, on any files or trees (pre-commit use)")
     p.add_argument("--git", action="store_true", help="with --scan: scan the files git tracks in each PATH")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (repeatable; also read from .skill-validate-ignore)")
     p.add_argument("--online", action="store_true", help="reserved: allow network checks (none exist yet)")
+    p.add_argument("--no-inline-allow", action="store_true", help="ignore the skill's own allow comments (skill-validate: allow, gitleaks:allow, ...) and its .skill-validate-ignore")
     p.add_argument("--verbose", action="store_true", help="also list findings allowed by 'skill-validate: allow' and what was not scanned")
     return p
 
 
 def _git_files(root: str) -> list[str]:
-    """The files git tracks under ``root`` (for --scan --git)."""
-    import subprocess
+    """The files git tracks under ``root`` (for --scan --git); the repository's configuration
+    never runs a program here (:mod:`kimi_skill.safegit`)."""
+    from ..safegit import GitError, run
 
     try:
-        listed = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True, check=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
-        raise SystemExit(_usage(f"{root} is not a git work tree (--git lists the files git tracks)")) from None
+        listed = run(root, "ls-files", "-z")
+    except GitError as exc:
+        raise SystemExit(_usage(f"{for_line(root)}: git could not list its files ({for_line(str(exc))}); --git needs a git work tree")) from None
     return [os.path.join(root, name) for name in listed.decode("utf-8", "surrogateescape").split("\0") if name]
 
 
@@ -73,7 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         targets = None  # skill.yaml's distribution.checkout, or the hosts that load folders
     else:
         targets = list(TARGETS) if "all" in args.target else list(dict.fromkeys(args.target))
-    options = Options(targets=targets, run_scripts=args.run_scripts, scan_only=args.scan, exclude=args.exclude)
+    if args.run_scripts:
+        from .sandbox import Unavailable, require
+
+        try:
+            require()
+        except Unavailable as exc:
+            return _usage(str(exc))
+    options = Options(targets=targets, run_scripts=args.run_scripts, scan_only=args.scan, exclude=args.exclude, inline_allow=not args.no_inline_allow)
     results = []
     for path in paths:
         try:
@@ -82,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             raise  # a missing package: entry.protect names it and the fix (exit 3)
         except Exception as exc:  # one folder's failure must not hide the others' results
             results.append(Result(path=path, failure=f"{type(exc).__name__}: {for_line(str(exc))[:200]}"))
+    from .memo import memo
+
+    memo().save()
     out = {"text": lambda: report.text(results, args.verbose), "json": lambda: report.as_json(results), "sarif": lambda: report.as_sarif(results)}[args.format]()
     sys.stdout.write(out)
     total = report.counts(results)

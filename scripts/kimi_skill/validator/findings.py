@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 from .rules import RULES, Level
 
+# Inline comments that set a finding aside: ours, and other scanners' for the key rules.
+ALLOW = "skill-validate: allow"
+FOREIGN_ALLOW = ("gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore")
+KEY_RULES = ("no-inlined-key", "key-in-argv")
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -61,20 +61,36 @@ class Folder:
     _bytes: dict[str, bytes | None] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
     trees: dict[str, object] = field(default_factory=dict)  # parsed Python, shared by every check
+    inline_allow: bool = True  # honour 'skill-validate: allow' and other scanners' allow comments
+    ignore_patterns: list[str] = field(default_factory=list)  # from the skill's own ignore file
+    ignored: int = 0  # files the ignore file left out
 
     @classmethod
-    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: frozenset[str] = SKIP_DIRS) -> Folder:
-        """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``."""
+    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: frozenset[str] = SKIP_DIRS, trust_skill: bool = True) -> Folder:
+        """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``.
+        ``trust_skill=False`` (an audit, ``--no-inline-allow``): the skill's own ignore file and
+        allow comments count for nothing, so it cannot silence its own check."""
         root = Path(path)
-        folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []), skip_dirs=skip_dirs)
-        folder.exclude += folder._ignore_file()
+        folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []), skip_dirs=skip_dirs, inline_allow=trust_skill)
+        if trust_skill:
+            folder.ignore_patterns = folder._ignore_file()
         if root.is_file():
             folder.root = root.parent
             folder.display = str(root.parent) if str(root.parent) != "." else "."
             folder._add_file(root.name, str(root))
             return folder
         folder._walk()
+        folder._wide_ignore()
         return folder
+
+    def _wide_ignore(self) -> None:
+        """An ignore file that leaves out everything, or most of the files, hides the skill from
+        its own check: say so (a warning, so --strict fails)."""
+        total = len(self.files) + self.ignored
+        everything = [p for p in self.ignore_patterns if p.strip("/") in ("", "*", "**", "**/*", ".", "*.*")]
+        if everything or (self.ignored >= 3 and self.ignored * 2 >= total):
+            what = f"pattern {everything[0]!r} leaves out everything" if everything else f"leaves out {self.ignored} of {total} files"
+            self.findings.append(Finding("ignore-wide", self.show(IGNORE_FILE), 1, f"{IGNORE_FILE} {what}, so most of the skill goes unchecked; narrow it to the files that must be skipped"))
 
     def _ignore_file(self) -> list[str]:
         """Patterns from ``.skill-validate-ignore``, read only when it is a small regular file."""
@@ -92,8 +108,18 @@ class Folder:
             return []
         return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
-    def excluded(self, rel: str) -> bool:
-        return any(fnmatch.fnmatch(rel, p) or (rel + "/").startswith(p.rstrip("/") + "/") for p in self.exclude)
+    def excluded(self, rel: str, full: str | None = None) -> bool:
+        if any(_matches(rel, p) for p in self.exclude):
+            return True
+        if any(_matches(rel, p) for p in self.ignore_patterns):
+            if rel.rsplit("/", 1)[-1].startswith("."):
+                pass  # a hidden folder or file (tool caches, host installs): not the skill's own content
+            elif full and os.path.isdir(full) and not os.path.islink(full):
+                self.ignored += _count_files(full, self.skip_dirs)
+            else:
+                self.ignored += 1
+            return True
+        return False
 
     def show(self, rel: str) -> str:
         """The path as the user will recognise it, escaped so a file name cannot forge a line."""
@@ -108,7 +134,7 @@ class Folder:
             for name in sorted(dirs):
                 full = os.path.join(current, name)
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if self.excluded(rel):
+                if self.excluded(rel, full):
                     self.skipped.append(Skipped(rel + "/", "excluded"))
                 elif os.path.islink(full):
                     self._check_link(full, rel, real_root)
@@ -203,3 +229,19 @@ class Folder:
 
     def has(self, rel: str) -> bool:
         return rel in self._sizes
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(rel, pattern) or (rel + "/").startswith(pattern.rstrip("/") + "/")
+
+
+def _count_files(folder: str, skip_dirs: frozenset[str], limit: int = 100_000) -> int:
+    """Files the validator would have read in ``folder`` (what it skips anyway, such as
+    node_modules or a virtualenv, does not count as hidden by the ignore file)."""
+    count = 0
+    for _current, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not _skip_dir(d, skip_dirs)]
+        count += len(names)
+        if count >= limit:
+            break
+    return count

@@ -30,6 +30,19 @@ def _parser() -> Any:
 
 
 def walk(text: str, first_line: int = 1) -> tuple[list[Code], list[Link]]:
+    """Code blocks, inline code and links, remembered by the text's hash (:mod:`.memo`)."""
+    from .memo import MISSING, digest, memo
+
+    key = f"{digest(text)}:{first_line}"
+    stored = memo().get("markdown", key)
+    if stored is MISSING:
+        codes, links = _walk(text, first_line)
+        memo().put("markdown", key, [[[c.lang, c.text, c.line, c.fenced] for c in codes], [[k.href, k.line] for k in links]])
+        return codes, links
+    return [Code(*c) for c in stored[0]], [Link(*k) for k in stored[1]]
+
+
+def _walk(text: str, first_line: int) -> tuple[list[Code], list[Link]]:
     codes: list[Code] = []
     links: list[Link] = []
     for token in _parser().parse(text):

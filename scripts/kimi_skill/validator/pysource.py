@@ -7,6 +7,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .folder import Folder
 
@@ -131,28 +132,38 @@ def parse(folder: Folder, rel: str) -> ast.Module | None:
     return folder.trees[rel]  # type: ignore[return-value]
 
 
-def local_imports(folder: Folder, rel: str, nodes: list[ast.Import | ast.ImportFrom]) -> Iterator[str]:
+ImportSpec = tuple[bool, int, str, list[str]]  # (from-import, level, module, names)
+
+
+def import_specs(nodes: list[ast.Import | ast.ImportFrom]) -> list[ImportSpec]:
+    return [
+        (isinstance(node, ast.ImportFrom), getattr(node, "level", 0) or 0, getattr(node, "module", None) or "", [a.name for a in node.names])
+        for node in nodes
+    ]
+
+
+def local_imports(folder: Folder, rel: str, specs: list[ImportSpec]) -> Iterator[str]:
     """Files of this folder that ``rel`` imports (absolute from its own directory, or relative)."""
     base = rel.rsplit("/", 1)[0] if "/" in rel else ""
     package = base
-    for node in nodes:
+    for is_from, level, module_name, imported in specs:
         names: list[str] = []
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
+        if is_from:
+            if level:
                 parent = package
-                for _ in range(node.level - 1):
+                for _ in range(level - 1):
                     parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
                 prefix = f"{parent}/" if parent else ""
-                module = (node.module or "").replace(".", "/")
+                module = module_name.replace(".", "/")
                 names = [f"{prefix}{module}"] if module else []
-                names += [f"{prefix}{module}/{a.name}".replace("//", "/") if module else f"{prefix}{a.name}" for a in node.names]
-            elif node.module:
+                names += [f"{prefix}{module}/{a}".replace("//", "/") if module else f"{prefix}{a}" for a in imported]
+            elif module_name:
                 root = f"{base}/" if base else ""
-                names = [root + node.module.replace(".", "/")]
-                names += [f"{root}{node.module.replace('.', '/')}/{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
+                names = [root + module_name.replace(".", "/")]
+                names += [f"{root}{module_name.replace('.', '/')}/{a}" for a in imported]
+        else:
             root = f"{base}/" if base else ""
-            names = [root + a.name.replace(".", "/") for a in node.names]
+            names = [root + a.replace(".", "/") for a in imported]
         for name in names:
             for candidate in (f"{name}.py", f"{name}/__init__.py"):
                 if folder.has(candidate):
@@ -168,16 +179,46 @@ class Facts:
     opaque: bool = False
 
 
+def _scanned(folder: Folder, rel: str) -> dict[str, Any] | None:
+    """What one walk of the file's syntax tree found, as JSON, remembered by the text's hash
+    (:mod:`.memo`): parsing is most of a validation's time. None when it does not parse."""
+    text = folder.text(rel)
+    if text is None:
+        return None
+    from .memo import MISSING, digest, memo
+
+    key = digest(text)
+    stored = memo().get("pyscan", key)
+    if stored is MISSING:
+        tree = parse(folder, rel)
+        if tree is None:
+            stored = None
+        else:
+            scan = _scan(tree)
+            stored = {
+                "env": [[e.name, e.line, e.col] for e in scan.env], "flags": [[f.name, f.line] for f in scan.flags],
+                "imports": import_specs(scan.import_nodes), "argparse": scan.argparse, "opaque": scan.opaque,
+            }
+        memo().put("pyscan", key, stored)
+    return stored
+
+
+def parses(folder: Folder, rel: str) -> bool:
+    return _scanned(folder, rel) is not None
+
+
 def facts(folder: Folder, rel: str) -> Facts | None:
     """Env reads, flags and local imports of one file, computed once per run."""
     key = f"facts:{rel}"
     if key not in folder.trees:
-        tree = parse(folder, rel)
-        if tree is None:
+        scan = _scanned(folder, rel)
+        if scan is None:
             folder.trees[key] = None
         else:
-            scan = _scan(tree)
-            folder.trees[key] = Facts(tuple(scan.env), tuple(scan.flags), tuple(local_imports(folder, rel, scan.import_nodes)), scan.argparse, scan.opaque)
+            folder.trees[key] = Facts(
+                tuple(EnvRead(name, line, col) for name, line, col in scan["env"]), tuple(Flag(name, line) for name, line in scan["flags"]),
+                tuple(local_imports(folder, rel, [(a, b, c, list(d)) for a, b, c, d in scan["imports"]])), scan["argparse"], scan["opaque"],
+            )
     return folder.trees[key]  # type: ignore[return-value]
 
 

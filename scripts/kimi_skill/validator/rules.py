@@ -39,6 +39,7 @@ _RULES = [
     _r("file-unreadable", "error", "a file could not be read"),
     _r("file-special", "error", "a FIFO, device, socket or a file name no archive can carry (backslash, control characters)"),
     _r("symlink-escape", "error", "a symbolic link points outside the skill folder (not followed)"),
+    _r("ignore-wide", "warning", "the skill's own .skill-validate-ignore leaves out everything or most of its files"),
     _r("file-too-large", "warning", "a file is too large to check in full, or over a host's size limit", CH),
     _r("skill-md-name", "warning", "the skill file is not named SKILL.md exactly", CC, CX),
     _r("skill-md-encoding", "error", "SKILL.md is not valid UTF-8", *ALL),

@@ -12,10 +12,9 @@ import os
 from dataclasses import dataclass, field
 
 from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_plugins, check_scripts, hosts
-from .findings import Finding
+from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES, Finding
 from .folder import SCAN_SKIP_DIRS, Folder, Skipped
 from .rules import LOADERS, TARGETS
-from .secrets_scan import ALLOW, FOREIGN_ALLOW, KEY_RULES
 from .skill import load
 
 
@@ -25,6 +24,7 @@ class Options:
     run_scripts: bool = False
     scan_only: bool = False
     exclude: list[str] = field(default_factory=list)
+    inline_allow: bool = True  # False: the skill's allow comments and ignore file count for nothing
 
 
 @dataclass
@@ -48,13 +48,13 @@ def _checkout(path: str) -> bool:
 def validate(path: str, options: Options) -> Result:
     result = Result(path=path)
     if options.scan_only:
-        folder = Folder.load(path, options.exclude, SCAN_SKIP_DIRS)
+        folder = Folder.load(path, options.exclude, SCAN_SKIP_DIRS, options.inline_allow)
         found: list[Finding] = []
         check_agent_rules.scan_keys(folder, lambda rule, rel, line, col, msg: found.append(Finding(rule, folder.show(rel), line, msg, col)))
         findings = found + folder.findings
         targets: frozenset[str] = frozenset()
     else:
-        folder = Folder.load(path, options.exclude)
+        folder = Folder.load(path, options.exclude, trust_skill=options.inline_allow)
         skill = load(folder, installed=not _checkout(path))
         for module in (check_frontmatter, check_manifest, check_plugins, check_scripts, check_docs, check_agent_rules):
             module.check(skill)
@@ -96,7 +96,7 @@ def _suppress(folder: Folder, findings: list[Finding]) -> tuple[list[Finding], l
         if rel is not None and rel not in lines_of:
             lines_of[rel] = (folder.text(rel) or "").split("\n")
         lines = lines_of.get(rel, []) if rel is not None else []
-        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) and folder.inline_allow else ""
         if ALLOW in line:
             named = line.split(ALLOW, 1)[1].split()
             rules = [w.strip("(),.;") for w in named if "-" in w and w.strip("(),.;").replace("-", "").isalpha()]

@@ -158,10 +158,7 @@ QUALIFIERS = frozenset(
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2")
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
-ALLOW = "skill-validate: allow"
-FOREIGN_ALLOW = ("gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore")  # other scanners' inline allows
-KEY_RULES = ("no-inlined-key", "key-in-argv")
-
+from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES  # noqa: E402,F401  (kept importable from here)
 
 HitMaker = Callable[..., "Hit | None"]  # scan_line's hit(): records a finding once per line
 
