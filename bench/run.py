@@ -159,6 +159,26 @@ def fill_store(home: Path, turns: int, per_conversation: int = 10) -> None:
     conn.close()
 
 
+def skills_ref_figures(env: dict[str, str], runs: int) -> tuple[float, float]:
+    """(skills-ref ms, ours ms) on one copy of this package in a folder named after the skill
+    (skills-ref requires that); (0, 0) when skills-ref is not installed."""
+    agentskills = Path(PY).with_name("agentskills")
+    if not agentskills.exists():
+        return 0.0, 0.0
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "kimi"
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+        for rel in filter(None, listed):
+            if (ROOT / rel).is_file():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(ROOT / rel, folder / rel)
+        theirs = wall([str(agentskills), "validate", str(folder)], env, runs)
+        ours = wall([PY, str(SCRIPTS / "validate.py"), str(folder)], env, runs)
+    return theirs, ours
+
+
 def guard_figures(runs: int) -> tuple[float, float]:
     """(cold import ms of the guard and the protocol body builders, ms per resolve + wire check)."""
     imports, calls = [], []
@@ -192,11 +212,15 @@ def main() -> int:
         sdk = wall([PY, "-c", "import openai"], env, args.runs)
         bare = wall([PY, "-c", "pass"], env, args.runs)
         validate = wall([PY, str(SCRIPTS / "validate.py")], env, args.runs)
+        skills_ref, ours_on_copy = skills_ref_figures(env, args.runs)
     print(f"python -c pass                    {bare:7.1f} ms   (interpreter start)")
     print(f"models.py (listing, emulator)     {models:7.1f} ms   budget 150 ms: {verdict(models < 150)}")
     print(f"chat.py --help                    {help_:7.1f} ms   budget 150 ms: {verdict(help_ < 150)}")
     print(f"python -c 'import openai'         {sdk:7.1f} ms")
     print(f"validate.py (this package)        {validate:7.1f} ms   budget 300 ms: {verdict(validate < 300)}")
+    if skills_ref:
+        ratio_ref = ours_on_copy / skills_ref
+        print(f"  same folder: validate.py {ours_on_copy:.1f} ms, skills-ref's agentskills validate {skills_ref:.1f} ms = {ratio_ref:.2f}x; budget 2x: {verdict(ratio_ref <= 2)}")
     ratio = chat / sdk
     print(f"chat.py hello (end to end)        {chat:7.1f} ms   = {ratio:.2f}x the SDK import; budget 1.15x: {verdict(ratio <= 1.15)}")
 

@@ -3,7 +3,7 @@
 # requires-python = ">=3.11"
 # dependencies = [
 #   "pyyaml>=6",
-#   "jsonschema>=4.18",
+#   "jsonschema-rs>=0.29",
 #   "markdown-it-py>=3",
 #   "pyahocorasick>=2.1",
 # ]

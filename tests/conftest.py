@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,15 @@ SCRUBBED = {
 }
 
 
+# Never the user's own store or caches: a test that names no store of its own gets this one.
+SESSION_STATE = tempfile.mkdtemp(prefix="kimi-skill-tests-")
+
+
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["XDG_CONFIG_HOME"] = str(ROOT / "tests" / "no-config-here")  # never the user's own RunAPI config file
+    env["XDG_STATE_HOME"] = SESSION_STATE
     env.update(extra)
     return env
 

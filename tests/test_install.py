@@ -27,7 +27,7 @@ GEMINI = HOSTS / "gemini" / "node_modules" / ".bin" / "gemini"
 SKILLS = HOSTS / "skills" / "node_modules" / ".bin" / "skills"
 VENV_BIN = Path(sys.executable).parent
 DESCRIPTION = yaml.safe_load((ROOT / "SKILL.md").read_text().split("---", 2)[1])["description"]
-VALIDATOR_DEPS = ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3", "pyahocorasick>=2.1")
+VALIDATOR_DEPS = ("pyyaml>=6", "jsonschema-rs>=0.29", "markdown-it-py>=3", "pyahocorasick>=2.1")
 
 
 def guide_rows() -> dict[str, tuple[str, str, str]]:
@@ -113,6 +113,8 @@ def test_install_claude_code_plugin(checkout, tmp_path):
     def installed() -> None:
         details = shell("claude plugin details kimi", checkout, home, timeout=120)
         assert "Skills (1)  kimi" in details.stdout, details.stdout + details.stderr
+        servers = shell("claude mcp list", checkout, home, timeout=120)  # the plugin's MCP server, started and answering
+        assert re.search(r"plugin:kimi:kimi: python3 \S+/scripts/mcp_server\.py - \S+ Connected", servers.stdout), servers.stdout + servers.stderr
 
     def removed() -> None:
         listed = shell("claude plugin list", checkout, home, timeout=120)
@@ -185,8 +187,55 @@ def test_install_gemini_cli_extension(checkout, tmp_path):
         [extension] = json.loads(shown.stdout or shown.stderr)
         assert (extension["name"], extension["version"]) == ("kimi", "0.2.0")
         assert [(s["name"], s["location"]) for s in extension["skills"]] == [("kimi", f"{home}/.gemini/extensions/kimi/skills/kimi/SKILL.md")]
+        servers = shell("gemini mcp list", checkout, home, timeout=120, GEMINI_CLI_TRUST_WORKSPACE="true")  # the extension's MCP server
+        assert "kimi (from kimi): python3 " in servers.stdout + servers.stderr and "- Connected" in servers.stdout + servers.stderr, servers.stdout + servers.stderr
 
     lifecycle("test_install_gemini_cli_extension", checkout, home, listed, is_gone(home / ".gemini" / "extensions" / "kimi"), GEMINI_CLI_TRUST_WORKSPACE="true")
+
+
+def mcp_connected(tool: str, home: Path, checkout: Path, shown: str, **extra: str):
+    """The host's own list shows our server started and answering (Claude Code and Gemini CLI
+    start every configured server to check it)."""
+    def check() -> None:
+        listed = shell(f"{tool} mcp list", checkout, home, **extra)
+        assert re.search(shown, listed.stdout + listed.stderr), listed.stdout + listed.stderr
+    return check
+
+
+def mcp_gone(tool: str, home: Path, checkout: Path, **extra: str):
+    def check() -> None:
+        listed = shell(f"{tool} mcp list", checkout, home, **extra)
+        assert "kimi" not in listed.stdout, listed.stdout
+    return check
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_claude_code_mcp(checkout, tmp_path):
+    home = tmp_path / "home"
+    connected = mcp_connected("claude", home, checkout, r"kimi: python3 \S+/scripts/mcp_server\.py - \S+ Connected")
+    lifecycle("test_install_claude_code_mcp", checkout, home, connected, mcp_gone("claude", home, checkout))
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_codex_mcp(checkout, tmp_path):
+    home = tmp_path / "home"
+
+    def configured() -> None:
+        listed = json.loads(shell("codex mcp list --json", checkout, home).stdout)
+        assert [(s["name"], s["enabled"], s["transport"]["args"]) for s in listed] == [("kimi", True, [f"{checkout}/scripts/mcp_server.py"])]
+
+    def gone() -> None:
+        assert json.loads(shell("codex mcp list --json", checkout, home).stdout) == []
+
+    lifecycle("test_install_codex_mcp", checkout, home, configured, gone)
+
+
+@pytest.mark.usefixtures("hosts")
+def test_install_gemini_cli_mcp(checkout, tmp_path):
+    home = tmp_path / "home"
+    trust = {"GEMINI_CLI_TRUST_WORKSPACE": "true"}
+    connected = mcp_connected("gemini", home, checkout, r"kimi: python3 \S+/scripts/mcp_server\.py \(stdio\) - Connected", **trust)
+    lifecycle("test_install_gemini_cli_mcp", checkout, home, connected, mcp_gone("gemini", home, checkout, **trust), **trust)
 
 
 @pytest.mark.usefixtures("hosts")

@@ -13,11 +13,14 @@ from conftest import ROOT, SCRIPTS
 
 sys.path.insert(0, str(SCRIPTS))
 from kimi_skill.bundle import parser as package_parser
+from kimi_skill.commands.batch import parser as batch_parser
 from kimi_skill.commands.chat import parser as chat_parser
 from kimi_skill.commands.doctor import parser as doctor_parser
 from kimi_skill.commands.history import parser as history_parser
 from kimi_skill.commands.jobs import parser as jobs_parser
+from kimi_skill.commands.mcp_server import parser as mcp_parser
 from kimi_skill.commands.models import parser as models_parser
+from kimi_skill.commands.review import parser as review_parser
 from kimi_skill.validator.cli import parser as validate_parser
 
 
@@ -90,6 +93,9 @@ def test_manifest_lists_every_argument_each_script_defines():
         "scripts/history.py": history_parser(),
         "scripts/jobs.py": jobs_parser(),
         "scripts/doctor.py": doctor_parser(),
+        "scripts/review.py": review_parser(),
+        "scripts/batch.py": batch_parser(),
+        "scripts/mcp_server.py": mcp_parser(),
     }
     for script in manifest()["scripts"]:
         assert (ROOT / script["path"]).is_file()

@@ -19,7 +19,7 @@ import pytest
 from conftest import SCRIPTS, TEST_KEY, base_env
 
 CLIENT_PIP = "python3 -m pip install 'openai>=3.50,<4' 'httpx>=0.27,<1' 'httpx-sse>=0.4,<1' 'jsonschema-rs>=0.29'"
-VALIDATE_PIP = "python3 -m pip install 'pyyaml>=6' 'jsonschema>=4.18' 'markdown-it-py>=3'"
+VALIDATE_PIP = "python3 -m pip install 'pyyaml>=6' 'jsonschema-rs>=0.29' 'markdown-it-py>=3'"
 
 
 def venv_without(folder: Path, distribution: str) -> Path:
@@ -44,7 +44,7 @@ CASES = [
     ("jsonschema-rs", ["chat.py", "--schema", "name", "hi"], "jsonschema-rs", CLIENT_PIP, "chat.py"),
     ("httpx", ["models.py"], "httpx", "python3 -m pip install 'httpx>=0.27,<1'", "models.py"),
     ("PyYAML", ["validate.py"], "pyyaml", VALIDATE_PIP, "validate.py"),
-    ("jsonschema", ["validate.py"], "jsonschema", VALIDATE_PIP, "validate.py"),
+    ("jsonschema-rs", ["validate.py"], "jsonschema-rs", VALIDATE_PIP, "validate.py"),
     ("markdown-it-py", ["validate.py"], "markdown-it-py", VALIDATE_PIP, "validate.py"),
 ]
 

@@ -42,7 +42,7 @@ def test_a_module_planted_in_the_store_folder_is_not_imported_by_the_worker(run,
 
 
 def test_folders_the_skill_makes_are_private_whatever_the_umask(emulator, tmp_path):
-    env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, HOME=str(tmp_path))
+    env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, HOME=str(tmp_path), XDG_STATE_HOME="")
     proc = subprocess.run([sys.executable, str(SCRIPTS / "chat.py"), "hello"], env=env, capture_output=True, text=True, preexec_fn=lambda: os.umask(0), stdin=subprocess.DEVNULL, timeout=60)
     assert proc.returncode == 0, proc.stderr
     for folder in (tmp_path / ".local", tmp_path / ".local" / "state", tmp_path / ".local" / "state" / "kimi-skill"):

@@ -33,12 +33,20 @@ FLUSH_EVERY = 0.25
 
 
 def start(prepared: Any, args: argparse.Namespace) -> int:
-    """Record the job and start its worker; print its id (or one JSON object)."""
-    from .store import conversations, jobs
+    """A chat call as a job: record it and start its worker; print its id (or one JSON object)."""
+    plan, composed = prepared.plan, prepared.composed
+    job_id, conversation = launch(
+        prepared.store, plan.settings, spec_of(prepared, args), composed.prompt, composed.text, prepared.system, plan.request.model,
+        plan.protocol, composed.attachments, prepared.conversation_id,
+    )
+    announce(job_id, conversation, args.json)
+    return 0
 
-    plan, store, composed = prepared.plan, prepared.store, prepared.composed
-    _check_model(plan, store)
-    spec = {
+
+def spec_of(prepared: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """What the worker needs to make the call again: the request and its options, no key."""
+    plan = prepared.plan
+    return {
         "request": plan.request.as_json(),
         "protocol": plan.protocol,
         "schema": plan.schema.schema if plan.schema else None,
@@ -49,8 +57,20 @@ def start(prepared: Any, args: argparse.Namespace) -> int:
         "max_time": args.max_time,
         "output": prepared.output.spec() if prepared.output else None,
     }
-    turn = store.run(conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system, plan.request.model, plan.protocol, composed.attachments)
+
+
+def launch(
+    store: Any, settings: Any, spec: dict[str, Any], prompt: str, text: str, system: str | None, model: str, protocol: str,
+    attachments: Any = (), conversation_id: str | None = None,
+) -> tuple[str, str]:
+    """Record the turn and the job, start the detached worker; the job and conversation ids.
+    Shared by every command that can run in the background (chat, stream, review, the MCP server)."""
+    from .store import conversations, jobs
+
+    _check_model(model, settings, store)
+    turn = store.run(conversations.begin, conversation_id, prompt, text, system, model, protocol, list(attachments))
     job_id = conversations.new_id("j")
+    spec = {**spec, "conversation": turn.conversation_id}
     store.run(jobs.create, job_id, turn.conversation_id, turn.turn_id, json.dumps(spec))
     try:
         worker = subprocess.Popen(
@@ -62,28 +82,31 @@ def start(prepared: Any, args: argparse.Namespace) -> int:
         store.run(jobs.finish, job_id, jobs.FAILED, SERVICE, f"the worker could not start ({exc.strerror})", None, None)
         raise KimiError(f"the background worker could not start ({exc.strerror})") from None
     store.run(jobs.started, job_id, worker.pid)
-    if args.json:
-        sys.stdout.write(dumps({"job": job_id, "conversation": turn.conversation_id, "status": jobs.RUNNING}) + "\n")
+    return job_id, turn.conversation_id
+
+
+def announce(job_id: str, conversation: str, json_output: bool) -> None:
+    """What a command prints for a job it started: its id (or one JSON object) and how to poll."""
+    if json_output:
+        sys.stdout.write(dumps({"job": job_id, "conversation": conversation, "status": "running"}) + "\n")
     else:
         sys.stdout.write(job_id + "\n")
         sys.stderr.write(f"note: started in the background; poll with: {invocation('jobs')} result {job_id} --wait 60\n")
     sys.stdout.flush()
-    return 0
 
 
-def _check_model(plan: Any, store: Any) -> None:
+def _check_model(model: str, settings: Any, store: Any) -> None:
     """A model the catalog does not know is looked up in the key's model list (cached for an
     hour in the store) before the job starts: a typo fails now, with the list, not minutes later
     in a worker. If the list cannot be had, the job starts and the worker reports what happens."""
     from . import catalog
 
-    model = plan.request.model
     if catalog.find(model) is not None:
         return
     from .errors import RequestRefused
     from .store import cache
 
-    key = f"models:{plan.settings.base_url}"
+    key = f"models:{settings.base_url}"
     listed = store.run(cache.get, key, cache.MODELS_MAX_AGE)
     if listed is None:
         from .protocols.guard import Limits
@@ -91,7 +114,7 @@ def _check_model(plan: Any, store: Any) -> None:
         from .protocols.retry import RetryPolicy
 
         try:
-            listed = [m["id"] for m in fetch_models(plan.settings, RetryPolicy(max_retries=0), Limits(idle_timeout=5.0), None)]
+            listed = [m["id"] for m in fetch_models(settings, RetryPolicy(max_retries=0), Limits(idle_timeout=5.0), None)]
         except KimiError:
             return
         store.run(cache.put, key, listed)
@@ -188,6 +211,13 @@ def work(job_id: str) -> int:
     job = store.run(jobs.get, job_id)
     store.run(jobs.started, job_id, os.getpid())
     spec = json.loads(job["spec"])
+    if spec.get("kind") == "batch":  # a batch records its own progress; the job holds its summary
+        from .commands.batch import batch_job
+
+        code, error, result = batch_job(job_id, spec, store)
+        status = jobs.DONE if code == 0 else jobs.CANCELLED if code == JOB_CANCELLED else jobs.FAILED
+        jobs.finish(store.conn, job_id, status, code, error, result, None)
+        return code
     ref = conversations.TurnRef(job["conversation_id"], job["turn_id"], 0)
     journal = Journal(store.path, job_id)
     devnull = open(os.devnull, "w")
@@ -225,6 +255,17 @@ def work(job_id: str) -> int:
     try:
         if job.get("cancel_requested"):
             abort(*handlers[signal.SIGTERM]())
+        if spec.get("kind") == "review":
+            from .commands.review import review_job
+
+            with abort_on_signals(handlers, abort, spec.get("max_time")):
+                result, doc = review_job(spec, load_settings(), journal.add)
+            from .events import Usage
+
+            renderer.content = [result]  # the turn's answer: the report, which follow-ups refer to
+            renderer.usage = Usage(*(doc["usage"].get(k) for k in ("prompt_tokens", "completion_tokens", "total_tokens")))
+            end(jobs.DONE, 0, None, result)
+            return 0
         with abort_on_signals(handlers, abort, spec.get("max_time")):
             settings = load_settings()
             schema = Schema(spec["schema"], spec["wrapped"]) if spec.get("schema") is not None else None

@@ -15,17 +15,20 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "models.py": ("httpx>=0.27,<1",),
     "history.py": (),
     "doctor.py": (),
-    "validate.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
-    "package.py": ("pyyaml>=6", "jsonschema>=4.18", "markdown-it-py>=3"),
+    "review.py": CLIENT,
+    "batch.py": CLIENT,
+    "mcp_server.py": (*CLIENT, "mcp>=2,<3"),
+    "validate.py": ("pyyaml>=6", "jsonschema-rs>=0.29", "markdown-it-py>=3"),
+    "package.py": ("pyyaml>=6", "jsonschema-rs>=0.29", "markdown-it-py>=3"),
 }
 # import name -> distribution; the SDK's own dependencies count as the SDK's
 DISTRIBUTIONS = {
     "openai": "openai", "httpx2": "openai", "httpcore2": "openai", "pydantic": "openai", "pydantic_core": "openai",
     "jiter": "openai", "distro": "openai", "anyio": "openai", "sniffio": "openai", "typing_extensions": "openai",
     "httpx": "httpx", "httpcore": "httpx", "h11": "httpx", "certifi": "httpx", "idna": "httpx",
-    "httpx_sse": "httpx-sse", "yaml": "pyyaml", "jsonschema": "jsonschema", "referencing": "jsonschema",
-    "rpds": "jsonschema", "attrs": "jsonschema", "attr": "jsonschema", "jsonschema_specifications": "jsonschema",
+    "httpx_sse": "httpx-sse", "yaml": "pyyaml",
     "markdown_it": "markdown-it-py", "mdurl": "markdown-it-py", "jsonschema_rs": "jsonschema-rs",
+    "mcp": "mcp", "mcp_types": "mcp", "starlette": "mcp", "sse_starlette": "mcp", "pydantic_settings": "mcp", "uvicorn": "mcp",
 }
 
 

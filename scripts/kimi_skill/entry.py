@@ -81,6 +81,18 @@ def doctor() -> NoReturn:
     _console("doctor", ".commands.doctor")
 
 
+def review() -> NoReturn:
+    _console("review", ".commands.review")
+
+
+def batch() -> NoReturn:
+    _console("batch", ".commands.batch")
+
+
+def mcp() -> NoReturn:
+    _console("mcp", ".commands.mcp_server")
+
+
 def validate() -> NoReturn:
     _console("validate", ".validator.cli")
 

@@ -23,6 +23,8 @@ JOB_RUNNING = 9
 JOB_CANCELLED = 10
 JOB_DIED = 11
 OUTPUT_FAILED = 12
+REVIEW_FINDINGS = 13
+BATCH_ITEMS_FAILED = 14
 INTERRUPTED = 130
 
 EXIT_CODES: dict[int, str] = {
@@ -38,6 +40,8 @@ EXIT_CODES: dict[int, str] = {
     JOB_CANCELLED: "the background job was cancelled",
     JOB_DIED: "the background job's worker died",
     OUTPUT_FAILED: "the answer could not be written (stdout or --output)",
+    REVIEW_FINDINGS: "review.py: a finding at or above --fail-on",
+    BATCH_ITEMS_FAILED: "batch.py: some items failed (the others are done)",
     INTERRUPTED: "interrupted",
 }
 
@@ -87,6 +91,7 @@ class RateLimited(ServiceError):
     """429 after every retry: the agent should wait rather than give up."""
 
     exit_code = RATE_LIMITED
+    wait: float | None = None  # seconds the server asked for
 
 
 class SchemaFailed(KimiError):

@@ -31,6 +31,10 @@ ALNUM = string.ascii_letters + string.digits
 URLSAFE = ALNUM + "-_"
 
 
+DER_START = "MII"  # base64 of 0x30 0x82: a DER SEQUENCE with a two-byte length
+OPENSSH_START = "b3BlbnNzaC1rZXktdjEAAAAA"  # base64 of "openssh-key-v1", a NUL and the first zero bytes
+
+
 def rand(n: int, alphabet: str = ALNUM) -> str:
     while True:
         value = "".join(R.choice(alphabet) for _ in range(n))
@@ -97,10 +101,12 @@ def catch_lines() -> list[tuple[str, str, str]]:
     for context, wrap in HEADERS.items():
         for _ in range(4):
             rows.append(("header-or-field", context, wrap(rand(R.choice([24, 32, 40, 64]), URLSAFE))))
+    # key bodies begin as real ones do (a DER SEQUENCE, the OpenSSH magic); the rest is random
     for kind in ("RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"):
-        rows.append(("private-key", "pem", f"-----BEGIN {kind}-----{NL}{rand(64, B64)}{NL}{rand(64, B64)}"))
-    rows.append(("private-key", "yaml", f'  key: "-----BEGIN PRIVATE KEY-----\\n{rand(64, B64)}\\n{rand(20, B64)}"'))
-    rows.append(("private-key", "json", f'  "private_key": "-----BEGIN RSA PRIVATE KEY-----\\n{rand(64, B64)}\\n",'))
+        start = OPENSSH_START if kind.startswith("OPENSSH") else DER_START
+        rows.append(("private-key", "pem", f"-----BEGIN {kind}-----{NL}{start}{rand(64, B64)[len(start):]}{NL}{rand(64, B64)}"))
+    rows.append(("private-key", "yaml", f'  key: "-----BEGIN PRIVATE KEY-----\\n{DER_START}{rand(64, B64)[3:]}\\n{rand(20, B64)}"'))
+    rows.append(("private-key", "json", f'  "private_key": "-----BEGIN RSA PRIVATE KEY-----\\n{DER_START}{rand(64, B64)[3:]}\\n",'))
     rows += new_catch_classes()
     return rows
 

@@ -116,12 +116,19 @@ def _open_store(args: argparse.Namespace) -> tuple[Any, bool]:
     return Store.open(), not no_store
 
 
-def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer) -> Prepared:
+def prepare(args: argparse.Namespace, streaming: bool, renderer: Renderer, stdin: Any = None) -> Prepared:
+    """``stdin``: None reads the process's stdin as the command line does; an in-process caller
+    (the MCP server, whose stdin is its protocol) passes False, and stdin is never touched."""
     _check_args(args)
     policy: RetryPolicy = policy_from(args.max_retries, os.environ)
     settings = load_settings()
     notes = list(settings.warnings)
-    composed = compose(args.prompt, sys.stdin.buffer, args.file, args.max_input_bytes)
+    if stdin is False:
+        import io
+
+        composed = compose(args.prompt, io.BytesIO(), args.file, args.max_input_bytes, stdin_is_data=False)
+    else:
+        composed = compose(args.prompt, stdin or sys.stdin.buffer, args.file, args.max_input_bytes)
     notes += composed.notes
     system = read_system_file(args.system_file, args.max_input_bytes) if args.system_file else args.system
     schema = None
@@ -337,6 +344,90 @@ def _conversation_line(call: Call) -> None:
     if conversation and (args.show_id or args.usage) and not (args.json or args.jsonl):
         sys.stderr.write(f"conversation: {conversation}\n")
         sys.stderr.flush()
+
+
+class Cancelled(KimiError):
+    """An in-process caller (the MCP server) withdrew the call."""
+
+    exit_code = INTERRUPTED
+
+
+def answer(options: dict[str, Any], cancelled: Any = None, progress: Any = None) -> dict[str, Any]:
+    """One call in-process, for the MCP server: the options of chat.py as a dict (``prompt``,
+    ``file``, ``system``, ``conversation``, ``continue_``, ``model``, ``schema``, ``thinking``,
+    ``max_tokens``, ``background``, ``protocol``, ...), the result as chat.py --json's object.
+    Nothing is read from stdin or written to stdout. ``cancelled()`` is asked at each piece of
+    the stream; ``progress(chars)`` hears how much has arrived. Errors come back in ``error``
+    and ``exit_code``, exactly as --json puts them."""
+    import io
+    import json as _json
+
+    args = parser(False).parse_args([])
+    for key, value in options.items():
+        setattr(args, key, value)
+    args.json = True
+    args.prompt = [args.prompt] if isinstance(args.prompt, str) else list(args.prompt or [])
+    out, err = io.StringIO(), io.StringIO()
+    seen = [0]
+
+    def observe(kind: str, text: str) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled("cancelled by the client")
+        if kind == "content":
+            seen[0] += len(text)
+            if progress is not None:
+                progress(seen[0])
+
+    renderer = Renderer(out, err, mode="json", hold=True, observer=observe)
+    call = Call(args, False)
+    call.renderer = renderer
+    notes: list[str] = []
+    try:
+        prepared = call.prepared = prepare(args, False, renderer, stdin=False)
+        notes = prepared.notes
+        plan = prepared.plan
+        plan.streaming = True  # so a cancel is seen between pieces, not after the whole answer
+        if args.background:
+            from ..background import launch, spec_of
+
+            composed = prepared.composed
+            job_id, conversation = launch(
+                prepared.store, plan.settings, spec_of(prepared, args), composed.prompt, composed.text, prepared.system,
+                plan.request.model, plan.protocol, composed.attachments, prepared.conversation_id,
+            )
+            return {"job": job_id, "conversation": conversation, "status": "running", "warnings": notes}
+        if prepared.record:
+            from ..store import conversations
+
+            composed = prepared.composed
+            call.turn = prepared.store.run(
+                conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system,
+                plan.request.model, plan.protocol, composed.attachments,
+            )
+            renderer.extra["conversation"] = call.turn.conversation_id
+        renderer.extra["input"] = prepared.composed.report()
+        value = execute(plan, renderer)
+        _finish(call, value)
+        call.record("complete", None, 0)
+    except KimiError as exc:
+        message = explain(exc, call.prepared.plan if call.prepared else None, renderer, False)
+        try:
+            renderer.fail(message, exc.exit_code)
+        except (OSError, ValueError):
+            pass
+        call.record("incomplete", message, exc.exit_code)
+        if not out.getvalue().strip():
+            out.write(_json.dumps({"error": message, "exit_code": exc.exit_code, "conversation": renderer.extra.get("conversation")}))
+    except ModuleNotFoundError as exc:
+        from ..deps import missing
+
+        message = missing(exc, "the MCP server")
+        call.record("incomplete", message, 3)
+        return {"error": message, "exit_code": 3}
+    result: dict[str, Any] = _json.loads(out.getvalue())
+    if notes:
+        result["warnings"] = notes
+    return result
 
 
 def chat_main(argv: list[str] | None = None) -> int:

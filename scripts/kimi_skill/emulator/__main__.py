@@ -16,8 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault into every request, e.g. 429:retry-after=1, drop:3 (repeatable)")
     parser.add_argument("--chunks", type=int, help="answer every stream with this many one-word chunks (benchmarks)")
+    parser.add_argument("--rpm", type=float, help="refuse (429, with Retry-After) what goes over this many requests a minute")
+    parser.add_argument("--no-record", action="store_true", help="keep no copy of each request (long benchmarks)")
     args = parser.parse_args(argv)
-    emulator = Emulator(port=args.port, chunks=args.chunks)
+    emulator = Emulator(port=args.port, chunks=args.chunks, rpm=args.rpm, record=not args.no_record)
     for spec in args.fault:
         try:
             emulator.inject(spec, times=None)

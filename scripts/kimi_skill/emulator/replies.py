@@ -98,7 +98,9 @@ def _json_answer(parsed: Parsed, said: str) -> str | None:
             schema = json.loads(system.split(SCHEMA_MARK, 1)[1].strip())
         except ValueError:
             schema = None
-        value = json.dumps(instance(schema))
+        from .review_replies import is_review, review_answer
+
+        value = json.dumps(review_answer(parsed.prompt) if is_review(schema) else instance(schema))
         return f"Here is the JSON:\n```json\n{value}\n```" if parsed.model in HIDDEN_REASONING else value
     if parsed.json_mode:
         return json.dumps({"answer": said})

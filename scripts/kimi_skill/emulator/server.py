@@ -50,6 +50,9 @@ class EmulatorState:
     stall_seconds: float = 60.0
     faults: FaultQueue = field(default_factory=FaultQueue)
     requests: list[Recorded] = field(default_factory=list)
+    record: bool = True  # keep every request (tests read them); off for long benchmarks
+    limit: Any = None  # ratelimit.Bucket, when the emulator runs with a requests-per-minute limit
+    posts: int = 0
     connections: int = 0
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -147,6 +150,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
+        if method == "GET" and url.path == "/_emulator/stats":  # for benchmarks: what the limit let through
+            limit = self.state.limit
+            self._send_json(200, {"posts": self.state.posts, "refused": limit.refused if limit else 0})
+            return
+        if method == "POST":
+            self.state.posts += 1
         query = parse_qs(url.query)
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -155,7 +164,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = ValueError
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.state.requests.append(Recorded(method, url.path, headers, body))
+        if self.state.record:
+            self.state.requests.append(Recorded(method, url.path, headers, body))
 
         surface = self._surface(method, url.path)
         if surface is None:
@@ -163,6 +173,13 @@ class Handler(BaseHTTPRequestHandler):
             shaped = gemini_surface.fault_body(404, unknown) if url.path.startswith("/v1beta/") else openai_surface.error_body(unknown)
             self._send_json(404, shaped)
             return
+        if self.state.limit is not None and method == "POST":
+            wait = self.state.limit.take()
+            if wait is not None:
+                from .ratelimit import headers as limit_headers
+
+                self._send_json(429, surface.fault_body(429, "Rate limit reached for requests per minute."), limit_headers(wait))
+                return
         header_fault = headers.get("x-emulator-fault")
         fault = Fault.parse(header_fault) if header_fault else self.state.faults.take()
         try:
@@ -348,6 +365,7 @@ class Handler(BaseHTTPRequestHandler):
 class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many clients at once (batch benchmarks): the default 5 refuses connections
 
     def __init__(self, address: tuple[str, int], state: EmulatorState) -> None:
         super().__init__(address, Handler)
@@ -360,8 +378,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 class Emulator:
     """Start with ``with Emulator() as emu:``; ``emu.base_url`` is the OpenAI-style base URL."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, **state: Any) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, rpm: float | None = None, **state: Any) -> None:
         self.state = EmulatorState(**state)
+        if rpm:
+            from .ratelimit import Bucket
+
+            self.state.limit = Bucket(rpm)
         self.httpd = EmulatorHTTPServer((host, port), self.state)
         self._thread: threading.Thread | None = None
 

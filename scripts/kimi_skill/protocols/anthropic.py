@@ -18,7 +18,7 @@ from ..untrusted import one_line
 from .finish import normalise
 from .guard import Limits
 from .retry import RetryPolicy, call
-from .transport import event_json, iter_sse, make_client, open_response, read_json
+from .transport import event_json, iter_sse, make_client, open_response, read_json, scope
 
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 1024  # the protocol requires max_tokens; Kimi models get theirs from the catalog
@@ -66,7 +66,7 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limi
     url, payload = f"{settings.origin}/v1/messages", body(request, False)
     check("anthropic", request.model, payload)
     client, _ = make_client(settings, limits, False, debug)
-    with client:
+    with scope(client):
         data = call(lambda: read_json(client, "POST", url, _headers(settings), payload, settings.host), policy, settings.key_source)
     data = obj(data)
     blocks = data.get("content")

@@ -70,7 +70,9 @@ def describe(failure: HTTPFailure, attempts: int, key_source: str, note: str = "
         )
     if status == 429:
         advice = f"the server asked to wait {round(wait, 3):g} s: wait that long, then try again" if wait is not None else "wait a minute, then try again"
-        return RateLimited(f"rate limited (HTTP 429{said}){tries}{note}; {advice}")
+        limited = RateLimited(f"rate limited (HTTP 429{said}){tries}{note}; {advice}")
+        limited.wait = wait
+        return limited
     if status in (408, 409) or status >= 500:
         return ServiceError(f"the service failed (HTTP {status}{said}){tries}{note}; try again later")
     if status == 404:

@@ -25,7 +25,7 @@ from ..untrusted import one_line
 from .finish import normalise
 from .guard import Limits
 from .retry import RetryPolicy, call
-from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, read_json
+from .transport import event_json, iter_bytes, iter_sse, make_client, open_response, read_json, scope
 
 
 def _url(settings: Settings, model: str, streaming: bool) -> str:
@@ -103,7 +103,7 @@ def complete(settings: Settings, request: ChatRequest, policy: RetryPolicy, limi
     payload = body(request)
     check("gemini", request.model, payload)
     client, _ = make_client(settings, limits, False, debug)
-    with client:
+    with scope(client):
         data = call(lambda: read_json(client, "POST", _url(settings, request.model, False), _headers(settings), payload, settings.host), policy, settings.key_source)
     reader = _Reader()
     try:

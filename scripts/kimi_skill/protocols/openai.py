@@ -21,10 +21,14 @@ from ..untrusted import one_line
 from .failures import status_failure
 from .guard import Guard, Limits
 from .retry import RetryPolicy, call
-from .transport import client_options, is_read_timeout, transport_detail
+from .transport import client_options, is_read_timeout, reused, transport_detail
 
 
 def sdk_client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
+    return reused("openai", settings, limits, streaming, lambda: _sdk_client(settings, limits, streaming, debug))
+
+
+def _sdk_client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
     import httpx2
     import openai
 

@@ -28,6 +28,7 @@ class RetryPolicy:
     max_total_wait: float = 60.0
     base_delay: float = 0.5
     max_delay: float = 8.0
+    rate_limits: bool = True  # False: a 429 is raised at once (batch.py paces every worker itself)
 
 
 def policy_from(flag: int | None, environ: Mapping[str, str]) -> RetryPolicy:
@@ -90,7 +91,7 @@ def call(
             return attempt()
         except HTTPFailure as failure:
             asked = retry_after(failure.headers)
-            if not is_retryable(failure) or number == policy.max_retries:
+            if not is_retryable(failure) or number == policy.max_retries or (failure.status == 429 and not policy.rate_limits):
                 raise describe(failure, number + 1, key_source, wait=asked) from None
             delay = asked
             if delay is None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
@@ -66,7 +67,41 @@ def _verify() -> Any:
         raise ConfigError(f"SSL_CERT_FILE/SSL_CERT_DIR cannot be loaded ({one_line(str(exc), 120)})") from None
 
 
+_THREAD = threading.local()
+
+
+def keep_clients() -> None:
+    """From now on this thread reuses its HTTP clients for calls that are not streamed (batch.py's
+    workers): a client holds its connections, so a thousand calls open a handful of them, not a
+    thousand. A streamed call's guard watches that one stream, so streams always get their own."""
+    _THREAD.clients = {}
+
+
+def reused(kind: str, settings: Settings, limits: Limits, streaming: bool, build: Callable[[], tuple[Any, Guard]]) -> tuple[Any, Guard]:
+    clients = getattr(_THREAD, "clients", None)
+    if clients is None or streaming:
+        return build()
+    key = (kind, settings.base_url, settings.key_source, limits)
+    if key not in clients:
+        clients[key] = build()
+    return clients[key]
+
+
+def scope(client: Any) -> Any:
+    """``with scope(client):`` closes the client after the call, unless this thread keeps it."""
+    import contextlib
+
+    kept = getattr(_THREAD, "clients", None)
+    if kept is not None and any(held is client for held, _ in kept.values()):
+        return contextlib.nullcontext(client)
+    return client
+
+
 def make_client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
+    return reused("httpx", settings, limits, streaming, lambda: _make_client(settings, limits, streaming, debug))
+
+
+def _make_client(settings: Settings, limits: Limits, streaming: bool, debug: DebugLog | None) -> tuple[Any, Guard]:
     guard = Guard(limits, streaming)
     try:
         return httpx.Client(**client_options(httpx, settings, guard, debug)), guard

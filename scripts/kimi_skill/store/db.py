@@ -113,6 +113,34 @@ MIGRATIONS: list[str] = [
         updated REAL NOT NULL
     );
     """,
+    # 5: batch.py: each batch's options and progress, and which items have finished (the results
+    # file is the record of what was written; these rows say what need not be sent again)
+    """
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        input TEXT NOT NULL,
+        output TEXT NOT NULL,
+        options TEXT NOT NULL,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        status TEXT NOT NULL,
+        total INTEGER,
+        done INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        pid INTEGER,
+        pid_started TEXT,
+        job_id TEXT,
+        cancel_requested REAL,
+        error TEXT
+    );
+    CREATE TABLE batch_items (
+        batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        custom_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ended REAL NOT NULL,
+        PRIMARY KEY (batch_id, custom_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 VERSION = len(MIGRATIONS)
 

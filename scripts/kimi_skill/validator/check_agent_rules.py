@@ -20,12 +20,16 @@ PRICE_TABLE = re.compile(r"(?i)\b(?:per|/)\s*(?:1\s?[km]|million|thousand|1,?000
 MONEY = re.compile(r"[$€£¥]\s?\d+(?:[.,]\d+)?")
 STREAMING = re.compile(r"(?i)(when to stream|stream\w*\s+(?:whenever|when|for|if)\b|\blong\b[^.\n]{0,80}\bstream|stream[^.\n]{0,80}\blong\b)")
 # A skill that streams from an LLM API: what its code or docs send or read.
-STREAMS_LLM = re.compile(r"""stream\s*=\s*True|["']?stream["']?\s*:\s*true|stream_options|streamGenerateContent|text/event-stream|\.stream\(|messages\.stream""")
+# Streaming from an LLM API, not any stream: Java's .stream(), a server sending text/event-stream
+# and file streams are not what the rule is about. A stream flag counts beside an LLM call.
+STREAMS_LLM_CALL = re.compile(r"""stream_options|streamGenerateContent|messages\.stream\(|responses\.stream\(|astream\(|stream_chat\(""")
+STREAM_FLAG = re.compile(r"""stream\s*=\s*True|["']stream["']\s*:\s*true|\bstream:\s*true""")
+LLM_CALL = re.compile(r"""chat\.completions|completions\.create|messages\.create|generate_content|responses\.create|/v1/chat/completions|/v1/messages|/v1/responses|ChatCompletion""")
 URL_CREDENTIALS = re.compile(r"\bhttps?://[^\s/@:\"'`]+:[^\s/@\"'`]+@[^\s\"'`]+")
 
 
-def key_variable(skill: Skill | None) -> str:
-    """The env var to point an author to: the one their skill declares for its key, if any."""
+def key_variable(skill: Skill | None) -> str | None:
+    """The env var the skill already declares for its key, if any (advice names it)."""
     if skill is not None:
         primary = skill.openclaw.get("primaryEnv")
         if isinstance(primary, str) and primary:
@@ -33,10 +37,39 @@ def key_variable(skill: Skill | None) -> str:
         for name in [*frontmatter_env(skill), *manifest_env(skill)]:
             if CREDENTIAL.search(name):
                 return name
-    return "API_KEY"
+    return None
 
 
-def scan_keys(folder: Folder, add, variable: str = "API_KEY") -> None:
+# The variable each vendor's own tools read, for advice that fits the key found.
+VENDOR_VARS = {
+    "OpenAI key": "OPENAI_API_KEY", "Anthropic key": "ANTHROPIC_API_KEY", "GitHub token": "GITHUB_TOKEN", "GitLab token": "GITLAB_TOKEN",
+    "Google API key": "GOOGLE_API_KEY", "Hugging Face token": "HF_TOKEN", "AWS access key": "AWS_ACCESS_KEY_ID", "AWS secret key": "AWS_SECRET_ACCESS_KEY",
+    "Slack token": "SLACK_BOT_TOKEN", "Stripe key": "STRIPE_SECRET_KEY", "npm token": "NPM_TOKEN", "PyPI token": "TWINE_PASSWORD",
+    "Docker Hub token": "DOCKER_TOKEN", "Groq key": "GROQ_API_KEY", "OpenRouter key": "OPENROUTER_API_KEY", "Mistral key": "MISTRAL_API_KEY",
+    "Cohere key": "COHERE_API_KEY", "SendGrid key": "SENDGRID_API_KEY", "Twilio key": "TWILIO_API_KEY", "Telegram bot token": "TELEGRAM_BOT_TOKEN",
+    "Discord bot token": "DISCORD_TOKEN", "Databricks token": "DATABRICKS_TOKEN", "Linear key": "LINEAR_API_KEY", "Notion token": "NOTION_TOKEN",
+    "Vercel token": "VERCEL_TOKEN", "Figma token": "FIGMA_TOKEN", "Tailscale key": "TS_AUTHKEY", "Doppler token": "DOPPLER_TOKEN",
+    "Django secret key": "DJANGO_SECRET_KEY", "Azure Storage account key": "AZURE_STORAGE_KEY", "Okta API token": "OKTA_API_TOKEN",
+}
+ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+def advice(kind: str, rel: str, variable: str | None) -> str:
+    """What to do instead, for this kind of key in this kind of file: the variable its vendor's
+    tools read (or the one the line already names, or the skill's own), never a generic one."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith(".env") and not name.endswith((".example", ".sample", ".template", ".dist")):
+        return f"{name} files hold local secrets: keep this one out of the skill and out of git (ship a {name}.example with placeholders instead)"
+    if kind == "private key":
+        return "a private key never ships in a skill: read it at run time from a file or secret store the user names (its path in an environment variable)"
+    named = kind.removeprefix("value of ").removeprefix("$") if kind.startswith("value of ") else ""
+    chosen = VENDOR_VARS.get(kind) or (named if ENV_NAME.match(named) else None) or variable
+    if chosen:
+        return f"read it from ${chosen} at run time and write a placeholder such as YOUR_{chosen} here"
+    return "read it from an environment variable at run time and write a placeholder here"
+
+
+def scan_keys(folder: Folder, add, variable: str | None = None) -> None:
     """no-inlined-key and key-in-argv over every text file of ``folder``."""
     from .memo import MISSING, digest, memo
 
@@ -45,19 +78,16 @@ def scan_keys(folder: Folder, add, variable: str = "API_KEY") -> None:
         if text is None:
             continue
         key = digest(text)
-        stored = memo().get("keys", key)
+        stored = memo().get("keys2", key)
         if stored is MISSING:  # the masked form and the length only: the cache holds no secret
             from .secrets_scan import scan_text  # its rules take milliseconds to load: only on a cache miss
 
             stored = [[f.kind, f.masked, len(f.value), f.line, f.col, f.argv] for f in scan_text(text)]
-            memo().put("keys", key, stored)
+            memo().put("keys2", key, stored)
         for kind, masked, length, line, col, argv in stored:
             rule = "key-in-argv" if argv else "no-inlined-key"
             where = "in a command, so it lands in argv and shell history" if argv else "inlined"
-            add(
-                rule, rel, line, col,
-                f"{kind} {masked} ({length} chars) {where}: read it from ${variable} or write a placeholder such as YOUR_{variable}, and revoke the key if it was real",
-            )
+            add(rule, rel, line, col, f"{kind} {masked} ({length} chars) {where}: {advice(kind, rel, variable)}, and revoke the key if it was real")
 
 
 def check(skill: Skill) -> None:
@@ -81,13 +111,17 @@ def check(skill: Skill) -> None:
         skill.add("streaming-documented", "SKILL.md", skill.body_first_line, "SKILL.md does not say when to stream; add a line such as 'stream answers longer than a few hundred tokens'")
 
 
+def _llm_stream(text: str) -> bool:
+    return bool(STREAMS_LLM_CALL.search(text) or (STREAM_FLAG.search(text) and LLM_CALL.search(text)))
+
+
 def _streams_llm(skill: Skill) -> bool:
-    if STREAMS_LLM.search(skill.body):
+    if _llm_stream(skill.body):
         return True
     for rel in skill.folder.files:
         if rel.endswith((".py", ".js", ".ts", ".mjs", ".sh")) and not rel.startswith("tests/"):
             text = skill.folder.text(rel)
-            if text and "stream" in text and STREAMS_LLM.search(text):
+            if text and "stream" in text and _llm_stream(text):
                 return True
     return False
 

@@ -97,7 +97,9 @@ def _link(skill: Skill, rel: str, link: markdown.Link) -> None:
     target = posixpath.normpath(posixpath.join("" if templated else posixpath.dirname(rel), SKILL_ROOT.sub("", path)))
     if target == ".." or target.startswith("../"):
         skill.add("link-outside", rel, link.line, f"link target {link.href} leaves the skill folder (a sibling skill?); it is not checked and will not ship with the skill")
-    elif not _exists(skill, target) and ("." in path or "/" in path):  # a bare word is a placeholder
+    elif _exists(skill, target) or (not templated and _exists(skill, posixpath.normpath(path))):
+        return  # agents open paths from the skill root, so references/x.md written there resolves too
+    elif "." in path or "/" in path:  # a bare word is a placeholder
         skill.add("link-broken", rel, link.line, f"link target {link.href} does not exist in the skill")
 
 

@@ -93,7 +93,14 @@ def _yaml_error(skill: Skill, rel: str) -> None:
     parsed = skill.frontmatter
     assert parsed is not None and parsed.error is not None
     kind, line = parsed.error_kind, parsed.error_line
-    if kind == "colon":
+    if kind == "colon" and not parsed.lenient:
+        skill.add(
+            "frontmatter-yaml", rel, line,
+            f"invalid YAML: {parsed.error}: a ': ' inside a value that runs over several lines; every host refuses it "
+            "(their fallback quotes one-line values only); write the value as a block (description: >) or quote all of it",
+            hosts=ALL,
+        )
+    elif kind == "colon":
         skill.add("frontmatter-colon", rel, line, "a value holds ': ' without quotes: skills-ref's strict YAML refuses it (Claude Code, OpenClaw and Codex read it); put the value in quotes")
     elif kind == "tab":
         skill.add("frontmatter-yaml", rel, line, "a tab indents the frontmatter: skills-ref, OpenClaw and Codex refuse it; indent with spaces", hosts=frozenset({SR, OC, CX, CAI, CH}))

@@ -79,7 +79,11 @@ def check(skill: Skill) -> None:
             have = fields.get(key)
             if want is None or (have is None and key == "description"):
                 continue
-            if have is None or " ".join(str(have).split()) != " ".join(str(want).split()):
-                shown = "nothing" if have is None else json.dumps(have)[:80]
+            have_text, want_text = " ".join(str(have).split()), " ".join(str(want).split())
+            if have is None or have_text != want_text:
+                at = next((i for i, (a, b) in enumerate(zip(have_text, want_text, strict=False)) if a != b), min(len(have_text), len(want_text)))
+                start = max(0, at - 30)  # long values differ late: show where, not their common start
+                cut = "…" if start else ""
+                shown = "nothing" if have is None else json.dumps(cut + have_text[start : start + 80])
                 skill.add("plugin-mismatch", rel, _line(text, key, offset) if have is not None else 1,
-                          f"{key} is {shown}, {source} says {json.dumps(want)[:80]}: every manifest must describe the same release")
+                          f"{key} is {shown}, {source} says {json.dumps(cut + want_text[start : start + 80])}: every manifest must describe the same release")

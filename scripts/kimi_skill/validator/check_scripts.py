@@ -18,7 +18,11 @@ from .check_manifest import as_list, frontmatter_env, manifest_env
 from .skill import Skill
 
 CREDENTIAL = re.compile(r"(^|_)(API_?KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$")
-KEY_FLAG = re.compile(r"^--?(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth)$")
+# A flag that takes a credential: api-key, token, secret, password, access-key... but not a key
+# that names something (--sort-key, --idempotency-key, --s3-key, --key-file) or a bare --key/--auth
+# (a lookup key, an auth method) or a token count.
+KEY_FLAG = re.compile(r"^--?(?:[a-z0-9]+-)*(?:api-?key|apikey|access-key|secret-key|private-key|token|secret|password|passwd|passphrase|credentials?|bearer)$")
+NOT_KEY_FLAG = re.compile(r"^--?(?:.*-)?(?:sort|partition|primary|foreign|idempotency|cache|lookup|object|s3|dedup|group|index|public|ssh|gpg|max|min|next|page|csrf|continuation|pagination|cursor|refresh-url|token-url|secret-name|secret-id)-")
 # Variables the system, the shell or the agent host sets: reading them needs no declaration.
 SYSTEM_ENV = re.compile(
     r"^(HOME|PATH|USER|USERNAME|LOGNAME|SHELL|PWD|OLDPWD|LANG|LANGUAGE|TERM|TZ|TMPDIR|TEMP|TMP|HOSTNAME|DISPLAY|EDITOR|VISUAL|"
@@ -57,7 +61,7 @@ def check(skill: Skill) -> None:
         for read in found.env if found else ():
             reads.setdefault(read.name, []).append((rel, read.line, read.col))
         for flag in found.flags if found else ():
-            if KEY_FLAG.match(flag.name):
+            if KEY_FLAG.match(flag.name) and not NOT_KEY_FLAG.match(flag.name + "-"):
                 skill.add("key-flag", rel, flag.line, f"flag {flag.name} would put a key in argv and shell history; read it from an env var instead")
     _env(skill, reads)
 
@@ -66,10 +70,16 @@ def _env(skill: Skill, reads: dict[str, list[tuple[str, int, int]]]) -> None:
     declared = declared_env(skill)
     if not declared and not reads:
         return
+    where = _env_manifest(skill)
     for name, places in sorted(reads.items()):
-        if name not in declared and not SYSTEM_ENV.match(name):
-            rel, line, col = places[0]
-            skill.add("env-undeclared", rel, line, f"reads {name}, which neither SKILL.md (metadata.openclaw.envVars) nor skill.yaml declares", col)
+        if name in declared or SYSTEM_ENV.match(name):
+            continue
+        rel, line, col = places[0]
+        if where is None:  # nothing declares env vars here: documenting the variable is what matters
+            if name not in (skill.skill_md or ""):
+                skill.add("env-unmentioned", rel, line, f"reads {name}, which SKILL.md never mentions; say when it must be set", col)
+            continue
+        skill.add("env-undeclared", rel, line, f"reads {name}, which {where} does not declare", col)
     for name, (rel, line) in sorted(declared.items()):
         if name not in reads:
             skill.add("env-unused", rel, line, f"{name} is declared but no script reads it")
@@ -82,6 +92,17 @@ def _env(skill: Skill, reads: dict[str, list[tuple[str, int, int]]]) -> None:
         if CREDENTIAL.search(name) and name not in injectable:
             rel, line = declared.get(name) or reads[name][0][:2]
             skill.add("env-not-injectable", rel, line, f"{name} looks like a credential but is neither primaryEnv nor in requires.env, so OpenClaw will not inject it from its config")
+
+
+def _env_manifest(skill: Skill) -> str | None:
+    """The place this skill declares its env vars in, named as its author knows it; None when
+    it uses none (then no manifest should be pointed at, least of all ours)."""
+    if skill.manifest_is_ours:
+        return "skill.yaml's env list"
+    metadata = skill.fm.get("metadata") if isinstance(skill.fm, dict) else None
+    if isinstance(metadata, dict) and isinstance(metadata.get("openclaw") or metadata.get("clawdbot"), dict):
+        return "SKILL.md's metadata.openclaw (requires.env or envVars)"
+    return None
 
 
 def _syntax(skill: Skill, rel: str, text: str) -> None:

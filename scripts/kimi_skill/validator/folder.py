@@ -64,14 +64,16 @@ class Folder:
     inline_allow: bool = True  # honour 'skill-validate: allow' and other scanners' allow comments
     ignore_patterns: list[str] = field(default_factory=list)  # from the skill's own ignore file
     ignored: int = 0  # files the ignore file left out
+    unit_root: str | None = None  # the plugin folder a host installs with the skill, if any
 
     @classmethod
-    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: frozenset[str] = SKIP_DIRS, trust_skill: bool = True) -> Folder:
+    def load(cls, path: str, exclude: list[str] | None = None, skip_dirs: frozenset[str] = SKIP_DIRS, trust_skill: bool = True, unit_root: Path | None = None) -> Folder:
         """Walk ``path``, skipping ``exclude`` globs and those in its ``.skill-validate-ignore``.
         ``trust_skill=False`` (an audit, ``--no-inline-allow``): the skill's own ignore file and
         allow comments count for nothing, so it cannot silence its own check."""
         root = Path(path)
         folder = cls(root=root, display=path.rstrip("/") or ".", exclude=list(exclude or []), skip_dirs=skip_dirs, inline_allow=trust_skill)
+        folder.unit_root = os.path.realpath(unit_root) if unit_root is not None else None
         if trust_skill:
             folder.ignore_patterns = folder._ignore_file()
         if root.is_file():
@@ -177,8 +179,15 @@ class Folder:
 
     def _check_link(self, full: str, rel: str, real_root: str) -> None:
         target = os.path.realpath(full)
-        if os.path.commonpath([real_root, target]) != real_root:
-            self.findings.append(Finding("symlink-escape", self.show(rel), 1, f"symbolic link to {for_line(os.readlink(full))} leaves the skill folder; it is not followed"))
+        shown = for_line(os.readlink(full))
+        if not os.path.exists(target):
+            self.findings.append(Finding("symlink-dangling", self.show(rel), 1, f"symbolic link to {shown} points to nothing; a host installing the skill gets a broken file"))
+        elif os.path.commonpath([real_root, target]) == real_root:
+            pass
+        elif self.unit_root and os.path.commonpath([self.unit_root, target]) == self.unit_root:
+            self.findings.append(Finding("symlink-in-unit", self.show(rel), 1, f"symbolic link to {shown} stays inside the plugin the skill is installed with, so it resolves there; it is not followed here"))
+        else:
+            self.findings.append(Finding("symlink-escape", self.show(rel), 1, f"symbolic link to {shown} leaves the skill folder (and any plugin it belongs to); it is not followed"))
         self.skipped.append(Skipped(rel, "symbolic link"))
 
     def size(self, rel: str) -> int:

@@ -29,7 +29,10 @@ def check(skill: Skill, targets: list[str]) -> None:
     if skill.frontmatter is None or not isinstance(skill.frontmatter.data, dict):
         return
     for target in targets:
-        CHECKS[target](skill)
+        if target == "openclaw":
+            _openclaw(skill, targets)
+        else:
+            CHECKS[target](skill)
 
 
 def verdicts(findings: list[Finding], targets: list[str]) -> dict[str, list[Finding]]:
@@ -83,7 +86,7 @@ def _codex(skill: Skill) -> None:
         _note(skill, skill.fm_line("disable-model-invocation"), "codex loads the skill but leaves it out of the model's skill list (disable-model-invocation: true)")
 
 
-def _openclaw(skill: Skill) -> None:
+def _openclaw(skill: Skill, targets: list[str] | None = None) -> None:
     metadata = skill.fm.get("metadata")
     if isinstance(metadata, dict):
         block = metadata.get("openclaw")
@@ -92,9 +95,11 @@ def _openclaw(skill: Skill) -> None:
         legacy = metadata.get("clawdbot")
         if isinstance(block, dict) and isinstance(legacy, dict) and legacy != block:
             _warn(skill, skill.fm_line("metadata", "clawdbot"), "metadata.openclaw and metadata.clawdbot differ: OpenClaw reads one, ClawHub the other")
-    for key in ("homepage", "always", "user-invocable"):
-        if key in skill.fm:
-            _note(skill, skill.fm_line(key), f"openclaw reads top-level {key!r}, but skills-ref refuses it; move it under metadata.openclaw")
+    if targets is None or "agentskills" in targets:
+        # only where the open format's strictness matters; user-invocable stays where Claude Code reads it
+        for key in ("homepage", "always"):
+            if key in skill.fm:
+                _note(skill, skill.fm_line(key), f"openclaw reads top-level {key!r}, but skills-ref refuses it; move it under metadata.openclaw")
     block = skill.openclaw
     if "always" in block and not isinstance(block["always"], bool):
         _warn(skill, skill.fm_line("metadata", "openclaw", "always"), "metadata.openclaw.always must be true or false; OpenClaw silently ignores anything else")

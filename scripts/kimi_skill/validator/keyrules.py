@@ -133,13 +133,19 @@ RULES: tuple[KeyRule, ...] = (
     _rule("aws-secret", "AWS secret key", "aws secret_access", EDGE + r"([A-Za-z0-9/+]{40})" + END,
           ("aws_secret_access_key = {b40}", 'AWS_SECRET_ACCESS_KEY: "{b40}"'), ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",), 4.0,
           r"aws.{0,20}secret|secret.{0,20}access"),
-    _rule("azure", "Azure secret", "q~ accountkey= sharedaccesskey= sig=",
-          r"(?:(?<![A-Za-z0-9_~.])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])|(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,88}={0,2}))",
-          ("client_secret = 'abc8Q~{u34}'", "DefaultEndpointsProtocol=https;AccountName=x;AccountKey={b86}==;"), ("AccountKey=<your-key>",)),
+    _rule("azure", "Azure secret", "q~ sharedaccesskey= sig=",
+          r"(?:(?<![A-Za-z0-9_~.])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])|SharedAccessKey=([A-Za-z0-9+/]{40,88}={0,2}))",
+          ("client_secret = 'abc8Q~{u34}'", "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=r;SharedAccessKey={b43}="), ("AccountKey=<your-key>",)),
     _rule("gcp-service-account", "Google service account key", "private_key_id", r'"private_key_id"\s*:\s*"([a-f0-9]{40})"', ('"private_key_id": "{h40}",',)),
     _rule("digitalocean", "DigitalOcean token", "dop_v1_ doo_v1_ dor_v1_", EDGE + r"(do[por]_v1_[a-f0-9]{64})" + END, ("DIGITALOCEAN_TOKEN=dop_v1_{h64}",)),
-    _rule("databricks", "Databricks token", "dapi", EDGE + r"(dapi[a-f0-9]{32}(?:-\d)?)" + END, ("DATABRICKS_TOKEN=dapi{h32}",)),
+    _rule("databricks", "Databricks token", "dapi", EDGE + r"(dapi[a-fA-F0-9]{32}(?:-\d)?)" + END, ("DATABRICKS_TOKEN=dapi{h32}",)),
     _rule("heroku", "Heroku key", "hrku-", EDGE + r"(HRKU-[A-Za-z0-9_-]{60,})" + END, ("HEROKU_API_KEY=HRKU-AA{u58}",)),
+    # services that issue UUIDs as keys: a UUID is a key only where the vendor is named
+    _rule("uuid-key", "API key (a UUID)", "heroku snyk postmark _authtoken npm",
+          r"(?<![A-Za-z0-9-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])",
+          ("HEROKU_API_KEY={uuid}", "snyk_token: {uuid}", "X-Postmark-Server-Token: {uuid}", "//registry.npmjs.org/:_authToken={uuid}"),
+          ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}"), 3.0,
+          r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken"),
     _rule("grafana", "Grafana token", "glc_ glsa_ eyjrijoi", EDGE + r"(glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})" + END,
           ("GRAFANA_TOKEN=glsa_{a32}_{h8}", "token: glc_{b60}"), ("glc_...",)),
     # developer tools
@@ -147,9 +153,28 @@ RULES: tuple[KeyRule, ...] = (
     _rule("notion", "Notion token", "ntn_ secret_", EDGE + r"(ntn_\d{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})" + END, ("NOTION_TOKEN=ntn_{d11}{a35}",)),
     _rule("postman", "Postman key", "pmak-", EDGE + r"(PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + END, ("POSTMAN_API_KEY=PMAK-{h24}-{h34}",)),
     _rule("pulumi", "Pulumi token", "pul-", EDGE + r"(pul-[a-f0-9]{40})" + END, ("PULUMI_ACCESS_TOKEN=pul-{h40}",)),
-    _rule("shopify", "Shopify token", "shpat_ shpca_ shppa_ shpss_", EDGE + r"(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})" + END, ("SHOPIFY_TOKEN=shpat_{h32}",)),
+    _rule("shopify", "Shopify token", "shpat_ shpca_ shppa_ shpss_", EDGE + r"(shp(?:at|ca|pa|ss)_[a-zA-Z0-9]{32,})" + END, ("SHOPIFY_TOKEN=shpat_{h32}", "shpss_{a32}")),
     _rule("sentry", "Sentry token", "sntryu_ sntrys_", EDGE + r"(sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_]{50,})" + END, ("SENTRY_AUTH_TOKEN=sntryu_{h64}",)),
-    _rule("doppler", "Doppler token", "dp.pt. dp.st.", EDGE + r"(dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{40,44})" + END, ("DOPPLER_TOKEN=dp.pt.{a43}",)),
+    _rule("doppler", "Doppler token", "dp.pt. dp.st. dp.sa. dp.ct. dp.scim. dp.audit.",
+          EDGE + r"(dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})" + END,
+          ("DOPPLER_TOKEN=dp.pt.{a43}", "token: dp.st.dev.{a43}", "dp.scim.{a43}"), ("dp.st.{X43}",)),
+    _rule("docker", "Docker Hub token", "dckr_pat_ dckr_oat_", EDGE + r"(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})" + END,
+          ("docker login -u me -p dckr_pat_{u27}", "DOCKER_TOKEN=dckr_pat_{u36}"), ("dckr_pat_{X27}",)),
+    _rule("tailscale", "Tailscale key", "tskey-", EDGE + r"(tskey-[a-z]+-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64})" + END,
+          ("TS_AUTHKEY=tskey-auth-{a12}-{a30}", "tskey-api-{a12}-{a32}"), ("tskey-auth-{X12}-{X30}",)),
+    _rule("figma", "Figma token", "figd_", EDGE + r"(figd_[A-Za-z0-9_-]{40,})" + END, ("FIGMA_TOKEN=figd_{u43}",), ("figd_{X40}",)),
+    _rule("vercel", "Vercel token", "vcp_ vci_ vca_ vcr_ vck_", EDGE + r"(vc[pickar]_[A-Za-z0-9]{24,})" + END, ("VERCEL_TOKEN=vcp_{a40}",), ("vcp_{X24}",)),
+    _rule("django", "Django secret key", "django-insecure-", r"(django-insecure-[^\s\"'`]{30,})", ("SECRET_KEY = 'django-insecure-{u50}'",), ("django-insecure-{X30}",), 3.0),
+    _rule("okta", "Okta API token", "okta", EDGE + r"(00[A-Za-z0-9_-]{40})" + END, ("OKTA_API_TOKEN=00{u40}", "okta_token: 00{a40}"),
+          ("okta_org = 'dev-123456'",), 3.5, r"okta"),
+    _rule("twitch", "Twitch secret", "twitch", EDGE + r"([a-z0-9]{30})" + END, ("TWITCH_CLIENT_SECRET={z30}",), ("twitch_channel = 'some_channel'",), 3.5,
+          r"twitch.{0,20}(secret|token|key)"),
+    _rule("azure-storage", "Azure Storage account key", "accountkey account_key storage", r"(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{86}==)",
+          ('"AccountKey": "{b86}=="', "AZURE_STORAGE_KEY={b86}==", "DefaultEndpointsProtocol=https;AccountName=x;AccountKey={b86}==;"),
+          ("AccountKey=<key>",), 4.0, r"account.?key|storage.?(access.?)?key"),
+    _rule("azure-devops", "Azure DevOps token", "azdo azure devops", EDGE + r"([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}|[a-z0-9]{52})" + END,
+          ("AZURE_DEVOPS_PAT={a76}AZDO{a4}", "azure_devops_pat = '{z52}'"), ("azure_devops_url = 'https://dev.azure.com/x'",), 3.5,
+          r"azdo|azure.{0,15}(devops|pat)|devops.{0,15}(pat|token)"),
     _rule("atlassian", "Atlassian token", "atatt3", EDGE + r"(ATATT3[A-Za-z0-9_=-]{150,})" + END, ("JIRA_API_TOKEN=ATATT3{u186}",)),
     _rule("planetscale", "PlanetScale token", "pscale_", EDGE + r"(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.=-]{32,64})" + END, ("PLANETSCALE_TOKEN=pscale_tkn_{u43}",)),
     _rule("age", "age secret key", "age-secret-key-1", r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})", ("AGE-SECRET-KEY-1{age58}",)),
@@ -184,7 +209,8 @@ RULES: tuple[KeyRule, ...] = (
     _rule("flyio", "Fly.io token", "fo1_ fm1 fm2_", EDGE + r"(fo1_[A-Za-z0-9_-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})" + END, ("FLY_API_TOKEN=fm2_{b120}",)),
     _rule("harness", "Harness token", "pat. sat.", EDGE + r"((?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})" + END, ("HARNESS_API_KEY=pat.{u22}.{a24}.{a20}",)),
     _rule("terraform", "Terraform Cloud token", "atlasv1", EDGE + r"([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})" + END, ("TF_TOKEN=\"{a14}.atlasv1.{u67}\"",)),
-    _rule("newrelic", "New Relic key", "nrak- nrjs- nrii-", EDGE + r"(NRAK-[A-Z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9-]{32})" + END, ("NEW_RELIC_API_KEY=NRAK-{U27}",)),
+    _rule("newrelic", "New Relic key", "nrak- nrjs- nrii- nral", EDGE + r"(NRAK-[A-Z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9-]{32}|[A-Za-z0-9]{36}NRAL)" + END,
+          ("NEW_RELIC_API_KEY=NRAK-{U27}", "license_key: eu01xx{h30}NRAL"), ("license_key: {X36}NRAL",)),
     _rule("nuget", "NuGet key", "oy2", EDGE + r"(oy2[a-z0-9]{43})" + END, ("NUGET_API_KEY=oy2{h43}",)),
     _rule("openshift", "OpenShift token", "sha256~", EDGE + r"(sha256~[A-Za-z0-9_-]{43})" + END, ("oc login --token=sha256~{u43}",)),
     _rule("prefect", "Prefect key", "pnu_", EDGE + r"(pnu_[A-Za-z0-9]{36})" + END, ("PREFECT_API_KEY=pnu_{a36}",)),
@@ -219,18 +245,22 @@ ALPHABETS = {
     "b": string.ascii_letters + string.digits + "+/",
     "d": string.digits,
     "l": string.ascii_letters,
+    "z": string.ascii_lowercase + string.digits,
     "age": "qpzry9x8gf2tvdw0s3jn54khce6mua7l".upper(),
     "X": "X",  # placeholders: a run of one character
     "x": "x",
     "seq": string.ascii_lowercase + string.digits,  # placeholders: the alphabet typed in order
 }
-TEMPLATE = re.compile(r"\{(age|seq|[ahuUBbdlXx])(\d+)\}")
+TEMPLATE = re.compile(r"\{(age|seq|[ahuUBbdlzXx])(\d+)\}|\{uuid\}")
 
 
 def expand(template: str, rng: random.Random) -> str:
     """An example with its ``{a36}``-style slots filled by ``rng``: random, so never a real key."""
 
     def fill(match: re.Match[str]) -> str:
+        if match.group(0) == "{uuid}":
+            digits = "".join(rng.choice(ALPHABETS["h"]) for _ in range(32))
+            return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:]}"
         alphabet, size = ALPHABETS[match.group(1)], int(match.group(2))
         if match.group(1) == "seq":
             return alphabet[:size]

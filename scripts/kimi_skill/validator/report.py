@@ -40,7 +40,8 @@ def text(results: list[Result], verbose: bool) -> str:
     for result in results:
         if result.failure:
             lines.append(f"{for_line(result.path)}: the validator failed here: {result.failure}")
-        lines += [f"{f.path}:{f.line}:{f.col}: {f.level.upper()} {f.rule} {for_line(f.message)}" for f in result.findings]
+        targets = set(result.hosts)
+        lines += [f"{f.path}:{f.line}:{f.col}: {f.level.upper()} {f.rule} {for_line(f.message)}{_refused_elsewhere(f, targets)}" for f in result.findings]
         if verbose:
             lines += [f"{f.path}:{f.line}:{f.col}: allowed {f.rule} (skill-validate: allow) {for_line(f.message)}" for f in result.suppressed]
             lines += [f"{for_line(s.path)}: not scanned ({s.reason})" for s in result.skipped]
@@ -51,6 +52,10 @@ def text(results: list[Result], verbose: bool) -> str:
                 lines.append(f"host {target:<{width}}  {verdict}")
             for target in result.bundled:
                 lines.append(f"host {target:<{width}}  served by the built bundle (skill.yaml distribution.bundle); not checked here")
+            if result.reasons:
+                why = "; ".join(f"{t}: {for_line(r)}" for t, r in result.reasons.items())
+                spec = "" if "agentskills" in result.hosts else "; the open format's validator (skills-ref) is not one: --target agentskills adds it"
+                lines.append(f"targets (their verdicts decide the exit code): {why}{spec}")
     total = counts(results)
     files = sum(r.files for r in results)
     left_out = f", {total['suppressed']} allowed by skill-validate: allow, {total['skipped']} files or folders not scanned"
@@ -59,6 +64,17 @@ def text(results: list[Result], verbose: bool) -> str:
         f" ({files} files in {len(results)} path{'s' if len(results) != 1 else ''}; --verbose lists what was left out)"
     )
     return "\n".join(lines) + "\n"
+
+
+def _refused_elsewhere(f: Finding, targets: set[str]) -> str:
+    """A warning that only hosts outside the targets refuse: say which, so nobody mistakes it
+    for a problem of the targeted hosts (or overlooks it when they publish there)."""
+    others = sorted(f.refused_by - targets)
+    if "skills-ref" in f.message:
+        others = [o for o in others if o != "agentskills"]
+    if f.level == "error" or not others or not targets:
+        return ""
+    return f" ({', '.join(others)} would refuse it; not a target)"
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -77,6 +93,7 @@ def as_json(results: list[Result]) -> str:
                 "suppressed": [_finding(f) for f in r.suppressed],
                 "skipped": [s.as_dict() for s in r.skipped],
                 "hosts": {t: {"ok": not b, "errors": len(b)} for t, b in r.hosts.items()},
+                "targets": r.reasons,
                 "bundled": r.bundled,
                 "failure": r.failure,
             }

@@ -16,7 +16,7 @@ from typing import Literal
 
 Level = Literal["error", "warning", "note"]
 TARGETS = ("agentskills", "claude-code", "codex", "openclaw", "claude-ai", "clawhub")
-LOADERS = frozenset({"agentskills", "claude-code", "codex", "openclaw"})  # the default targets
+LOADERS = frozenset({"agentskills", "claude-code", "codex", "openclaw"})  # hosts that load a folder as it is
 ALL = frozenset(TARGETS)
 SR, CC, CX, OC, CAI, CH = "agentskills", "claude-code", "codex", "openclaw", "claude-ai", "clawhub"
 
@@ -38,7 +38,9 @@ _RULES = [
     _r("path-missing", "error", "a path given to the validator does not exist or holds no SKILL.md"),
     _r("file-unreadable", "error", "a file could not be read"),
     _r("file-special", "error", "a FIFO, device, socket or a file name no archive can carry (backslash, control characters)"),
-    _r("symlink-escape", "error", "a symbolic link points outside the skill folder (not followed)"),
+    _r("symlink-escape", "error", "a symbolic link points outside the skill folder and outside any plugin it is installed with (not followed)"),
+    _r("symlink-dangling", "error", "a symbolic link points to nothing"),
+    _r("symlink-in-unit", "note", "a symbolic link points outside the skill folder but inside the plugin it is installed with"),
     _r("ignore-wide", "warning", "the skill's own .skill-validate-ignore leaves out everything or most of its files"),
     _r("file-too-large", "warning", "a file is too large to check in full, or over a host's size limit", CH),
     _r("skill-md-name", "warning", "the skill file is not named SKILL.md exactly", CC, CX),
@@ -75,20 +77,21 @@ _RULES = [
     # scripts
     _r("python-syntax", "error", "a Python file does not parse"),
     _r("python-newer-syntax", "note", "a Python file uses syntax newer than the interpreter running the validator; not checked"),
-    _r("env-undeclared", "warning", "a script reads an env var that no manifest declares"),
+    _r("env-undeclared", "warning", "a script reads an env var that the skill's manifest (skill.yaml or metadata.openclaw) does not declare"),
+    _r("env-unmentioned", "note", "a script reads an env var that SKILL.md never mentions (the skill has no manifest that declares env vars)"),
     _r("env-unused", "note", "a declared env var is never read by the scripts"),
     _r("env-not-injectable", "warning", "a credential env var is neither primaryEnv nor in requires.env, so OpenClaw will not inject it"),
-    _r("key-flag", "warning", "a script defines a command-line flag that takes a key"),
+    _r("key-flag", "note", "a script defines a command-line flag that takes a key"),
     _r("script-help", "error", "a script's --help does not exit 0 without network (--run-scripts)"),
     _r("script-canary-leak", "error", "a script printed the value of a declared env var (--run-scripts)"),
     _r("script-traceback", "error", "a script failed with a traceback or undocumented output (--run-scripts)"),
     # documentation
     _r("command-unknown-script", "warning", "a documented command runs a script the skill does not ship (another skill's?)"),
-    _r("command-unknown-flag", "error", "a documented command uses a flag the script's argparse parser does not define"),
-    _r("link-broken", "error", "a relative link does not resolve to a file in the skill"),
+    _r("command-unknown-flag", "warning", "a documented command uses a flag the script's argparse parser does not define"),
+    _r("link-broken", "warning", "a relative link resolves neither from its file nor from the skill root"),
     _r("link-outside", "note", "a link leaves the skill folder (a sibling skill or the repository), so it cannot be checked"),
     _r("code-python", "warning", "a fenced python block that looks like a program does not parse"),
-    _r("code-json", "warning", "a fenced json block or a curl -d payload that looks complete is not valid JSON"),
+    _r("code-json", "note", "a fenced json block or a curl -d payload that looks complete is not valid JSON"),
     _r("base-url-mismatch", "warning", "an example uses a base URL other than the one skill.yaml declares"),
     _r("body-too-long", "warning", "SKILL.md is longer than 500 lines; move details to references/"),
     # agent rules

@@ -11,11 +11,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import check_agent_rules, check_docs, check_frontmatter, check_manifest, check_plugins, check_scripts, hosts
+from . import (
+    check_agent_rules,
+    check_docs,
+    check_frontmatter,
+    check_manifest,
+    check_plugins,
+    check_scripts,
+    hosts,
+    unit,
+)
 from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES, Finding
 from .folder import SCAN_SKIP_DIRS, Folder, Skipped
-from .rules import LOADERS, TARGETS
-from .skill import load
+from .rules import TARGETS
+from .skill import Skill, load
 
 
 @dataclass
@@ -35,6 +44,7 @@ class Result:
     skipped: list[Skipped] = field(default_factory=list)
     hosts: dict[str, list[Finding]] = field(default_factory=dict)
     bundled: list[str] = field(default_factory=list)  # hosts skill.yaml serves with the bundle
+    reasons: dict[str, str] = field(default_factory=dict)  # target -> why it decides the verdict
     files: int = 0
     failure: str | None = None  # the validator itself failed on this path
 
@@ -54,7 +64,8 @@ def validate(path: str, options: Options) -> Result:
         findings = found + folder.findings
         targets: frozenset[str] = frozenset()
     else:
-        folder = Folder.load(path, options.exclude, trust_skill=options.inline_allow)
+        where = unit.find(path)
+        folder = Folder.load(path, options.exclude, trust_skill=options.inline_allow, unit_root=where.root)
         skill = load(folder, installed=not _checkout(path))
         for module in (check_frontmatter, check_manifest, check_plugins, check_scripts, check_docs, check_agent_rules):
             module.check(skill)
@@ -62,7 +73,9 @@ def validate(path: str, options: Options) -> Result:
             check_scripts.run_scripts(skill)
         chosen = options.targets
         if chosen is None:
-            chosen, result.bundled = _distribution(skill.mf)
+            chosen, result.bundled, result.reasons = _default_targets(skill, where)
+        else:
+            result.reasons = {t: "--target" for t in chosen}
         hosts.check(skill, chosen)
         findings = skill.findings + folder.findings
         targets = frozenset(chosen)
@@ -76,14 +89,23 @@ def validate(path: str, options: Options) -> Result:
     return result
 
 
-def _distribution(manifest: dict) -> tuple[list[str], list[str]]:
-    """Hosts that load this folder as it is, and hosts that get the built bundle instead."""
-    plan = manifest.get("distribution")
-    if not isinstance(plan, dict) or not isinstance(plan.get("checkout"), list):
-        return [t for t in TARGETS if t in LOADERS], []
-    checkout = [t for t in TARGETS if t in plan["checkout"]]
-    bundle = [t for t in TARGETS if t in (plan.get("bundle") or []) and t not in checkout]
-    return checkout, bundle
+def _default_targets(skill: Skill, where: unit.Unit) -> tuple[list[str], list[str], dict[str, str]]:
+    """The hosts whose verdict decides the exit code when no --target is given: skill.yaml's
+    ``distribution`` when it has one; else the runtime hosts the folder says it is for; else
+    every runtime host that loads a skill folder as it is. The open format's validator
+    (skills-ref) decides only when named (--target agentskills, or skill.yaml)."""
+    plan = skill.mf.get("distribution")
+    if isinstance(plan, dict) and isinstance(plan.get("checkout"), list):
+        checkout = [t for t in TARGETS if t in plan["checkout"]]
+        bundle = [t for t in TARGETS if t in (plan.get("bundle") or []) and t not in checkout]
+        return checkout, bundle, {t: "skill.yaml distribution.checkout" for t in checkout}
+    reasons = dict(where.hosts)
+    metadata = skill.fm.get("metadata") if isinstance(skill.fm, dict) else None
+    if isinstance(metadata, dict) and ("openclaw" in metadata or "clawdbot" in metadata):
+        reasons.setdefault("openclaw", "metadata.openclaw")
+    if not reasons:
+        reasons = {t: "a runtime host that loads a skill folder as it is" for t in unit.RUNTIME}
+    return [t for t in TARGETS if t in reasons], [], reasons
 
 
 def _suppress(folder: Folder, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:

@@ -26,7 +26,8 @@ from .keyrules import RULES, KeyRule, real_jwt
 
 GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "bearer", "pwd", "creds")
 HEADER_WORDS = ("authoriz", "api-key", "apikey", "api-token", "auth-token", "x-token", "private-token", "access-token")
-KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, "-----begin", " -u ", "--user", "://", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
+BLOCK_WORDS = ("-----begin", "---- begin ssh2", "putty-user-key-file-")
+KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, *BLOCK_WORDS, " -u ", "--user", "://", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
 
 
 def _trie(words: list[str]) -> str:
@@ -85,12 +86,15 @@ NEEDS_PREVIOUS = frozenset({AFTER_NAME, *(k for rule in RULES if rule.context_so
 ASSIGNMENT_WORDS = frozenset({*GENERIC_WORDS, " -u ", "--user", "://"})
 WINDOW = 4000
 OVERLAP = 400
-PRIVATE_KEY = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)(?: BLOCK)?-----")
+PRIVATE_KEY = re.compile(r"-----BEGIN ?([A-Z0-9_ -]{0,60}PRIVATE KEY)(?: BLOCK)?-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----|(PuTTY-User-Key-File)-\d+: *[a-z]")
+BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:, Comment:, Encryption:, ...
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 HEADER = re.compile(
     r"""(?i)(?<![\w-])((?:proxy-)?authorization|x-goog-api-key|(?:x-)?[\w-]*api-?(?:key|token)|x-auth-token|x-access-token|private-token|x-token)"""
     r"""["'`]?\s*[:=,]\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
-    r"""([^\s"'`\\,;)}\]<>]+)"""
+    r"""([^\s"'`\\,;)}\]<>&]+)"""
 )
 HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?(?:key|token)$|auth-token$|access-token$|private-token$|^x-token$")
 URL_USERINFO = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]{1,20}://([^\s/:@"'`<>{}]*):([^\s/@"'`<>{}]+)@[\w.-]""")
@@ -103,13 +107,15 @@ ASSIGN_TAIL = re.compile(
     r"""(?i)((?:secret|passw(?:or)?d|pwd|credential|creds|token|key)[A-Za-z0-9_-]*)(?:\\?["'])?\]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*(?:\[\s*)?(?:\\?["'])?([^\s"'`,;)}\]\\<&]+)"""
 )
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+XAML_KEY = re.compile(r"\bx:Key\s*=")
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
 XML = re.compile(r"""(?i)<(""" + KEYISH + r""")>([^\s<>"']+)</""")  # <apiKey>...</apiKey>
 PAIR = re.compile(r"""(?i)["'](""" + KEYISH + r""")["']\s*,\s*["']([^\s"'`\\]+)["']""")  # setenv("API_KEY", "...")
 TABLE = re.compile(r"""(?i)^\s*\|\s*`?(""" + KEYISH + r""")`?\s*\|\s*`?([^\s|`]+)`?\s*\|""")  # | api_key | value |
 CURL_USER = re.compile(r"""(?:\s-u\s*|--user[\s=])\s*["']?([^\s:"']*)["']?:["']?([^\s"']*)""")
 # A line that is only a name (``Authorization:``, ``api_keys: [``): its value is on the next line.
-NAME_LINE = re.compile(r"""^\s*(?:-\s*)?["']?(""" + KEYISH + r"""|(?:proxy-)?authorization|x-[a-z-]*(?:key|token))["']?\s*[:=]\s*\[?\s*$""", re.I)
+# ``KEY=`` with nothing after it is an empty value (a .env line), never a name whose value follows.
+NAME_LINE = re.compile(r"""^\s*(?:-\s*)?["']?(""" + KEYISH + r"""|(?:proxy-)?authorization|x-[a-z-]*(?:key|token))["']?\s*(?::\s*\[?|=\s*\[)\s*$""", re.I)
 VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?["'`]?(?:(bearer|token|basic|bot|apikey)\s+)?([^\s"'`\\,;)}\]]+)["'`]?\s*,?\s*$""", re.I)
 QUERY = re.compile(r"""(?i)[?&](access_token|token|api_key|apikey|key|secret|client_secret|auth|password|sig)=([^\s&"'`#<>]+)""")
 ARGV = re.compile(r"""(?i)(--(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth))(?:=|\s+)["']?([^\s"'`;|&)]+)""")
@@ -127,10 +133,13 @@ NOT_SECRET_NAMES = re.compile(
     r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
     r"tokeni[sz]er|tokens?_per|(?<![a-z])key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
     r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
-    r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field)[_-]?keys?$|"
+    r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
+    r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
+    r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation)[_-]?keys?$|"
+    r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys?$)"
+    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -141,6 +150,8 @@ TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
 SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z]?[a-z]{1,14}(?:[A-Z][a-z]{1,14}){0,3}\d{0,4}|\d+|)$")
 PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
 PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$")
+# keys published in vendors' documentation as examples (AWS's access key pair), with any ending
+DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG")
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
 NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SECRET_TAILS = frozenset(
@@ -189,9 +200,12 @@ def entropy(value: str) -> float:
 PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
 
 
-def _sequential(value: str) -> bool:
-    """abcdef123456, A1B2C3D4E5F6: a run typed by hand, also when letters and digits alternate."""
-    for run in (value, [c for c in value if c.isalpha()], [c for c in value if c.isdigit()]):
+def _sequential(value: str, fold: bool = False) -> bool:
+    """abcdef123456, A1B2C3D4E5F6: a run typed by hand, also when letters and digits alternate.
+    ``fold``: AbCdEfGh too (a generic value; behind a vendor prefix the case is left alone,
+    as scanners' suites count glpat-aBcDeF... as a key)."""
+    letters = [c for c in (value.lower() if fold else value) if c.isalpha()]
+    for run in (value, letters, [c for c in value if c.isdigit()]):
         if len(run) < 8:
             continue
         steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
@@ -204,6 +218,8 @@ def is_placeholder(value: str, prefixed: bool = False) -> bool:
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
     of letters only (Hugging Face tokens are) is not taken for a variable name."""
     if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#")) or value.endswith(("...", "…")):
+        return True
+    if value.startswith(DOCUMENTED_EXAMPLES):
         return True
     if PLACEHOLDER_RE.search(value.lower()):
         return True
@@ -253,6 +269,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
         return False  # user_password_123!: a value that names itself is an illustration
     if value.count(":") >= 2 or _encoded_words(value):
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
+    if "|" in value or _wordy(value) or _memorable(value) or _sequential(value, fold=True):
+        return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
     letters = any(c.isalpha() for c in value)
     if not (digits and letters):
@@ -268,11 +286,44 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
     return entropy(value) >= 3.5
 
 
+WORD_RUN = re.compile(r"[A-Z]?[a-z]{2,}")
+
+
+def _wordy(value: str) -> bool:
+    """CollectionAddProductsV2, getv4accountsbyaccount: nearly all of it runs of lower-case
+    letters with real words' share of vowels. Random text of mixed case or with its share of
+    digits never is; random lower-case letters alone have a fifth vowels, words two fifths."""
+    runs = WORD_RUN.findall(value)
+    covered = sum(len(run) for run in runs)
+    if covered < len(value) * (0.8 if any(c.isupper() for c in value) else 0.9):
+        return False
+    vowels = sum(run.lower().count(v) for run in runs for v in "aeiouy")
+    return vowels >= covered * 0.3
+
+
+LEET = str.maketrans("@40315$7!", "aaoielsti")
+
+
+def _memorable(value: str) -> bool:
+    """SecurePass123!, MyP@ssw0rd2024: words (leet spelling undone) and a short tail of digits
+    and symbols: the example password of a document or a test, not a generated secret."""
+    core = re.sub(r"[\W\d_]{1,6}$", "", value)
+    if len(core) < 6 or len(core) > 24:
+        return False
+    if sum(not c.isalpha() for c in core) > 2 or not any(c.isupper() for c in core):
+        return False  # more than a leet letter or two inside the words: random
+    spelled = core.translate(LEET)
+    runs = [run for run in WORD_RUN.findall(spelled) if len(run) >= 4]
+    return len(runs) >= 2 and sum(map(len, runs)) >= len(spelled) * 0.9 and _wordy(spelled)
+
+
 def _illustrative(value: str) -> bool:
     """xoxb-my-bot-token, xoxp-1234-1234-1234-...: a vendor prefix on words or a repeated group."""
     parts = [part for part in re.split(r"[-_.]", value) if part]
     if len(parts) >= 3 and all(SLUG_PART.match(part) for part in parts):
         return True
+    if len(parts) >= 3 and value.islower() and sum(c.isdigit() for c in value) * 10 < len(value):
+        return True  # getv4accounts-idpipelines-deprecated: an operation slug of run-together words
     return any(parts.count(part) >= 3 for part in set(parts) if len(part) >= 3)
 
 
@@ -346,8 +397,8 @@ def scan_text(text: str) -> Iterator[Hit]:
         previous = following = ""
         if start and not words.isdisjoint(NEEDS_PREVIOUS):
             previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
-        if end != -1 and "-----begin" in words:
-            following = text[end + 1 : _line_end(text, end + 1)]
+        if end != -1 and not words.isdisjoint(BLOCK_WORDS):
+            following = "\n".join(text[end + 1 : end + 1 + 4096].split("\n")[:BLOCK_LINES])
         if len(line) <= WINDOW:
             yield from scan_line(line, line_no, words, previous, following)
             continue
@@ -426,9 +477,9 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
             found = hit(match.start(group), rule.kind, value)
             if found:
                 yield found
-    if "-----begin" in words:
+    if not words.isdisjoint(BLOCK_WORDS):
         pem = PRIVATE_KEY.search(line)
-        if pem and _pem_body(line[pem.end() :], following):
+        if pem and _pem_body(line[pem.end() :], following, pem.group(pem.lastindex or 0)):
             found = hit(pem.start(), "private key", pem.group(0), False)
             if found:
                 yield found
@@ -447,10 +498,54 @@ def _prose(line: str, start: int, end: int) -> bool:
     return not quoted and bool(PROSE_AFTER.match(line, end))
 
 
-def _pem_body(rest: str, following: str) -> bool:
-    """A key block, not a placeholder: base64 follows on the line (escaped) or on the next."""
-    body = rest.replace("\\n", "\n").replace("\\r", "").strip().strip("\"'").split("\n")[0].strip() or following.strip()
-    return bool(BASE64_BODY.match(body[:64])) and not is_placeholder(body[:64])
+def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
+    """A key block, not a placeholder: base64 follows (escaped on the same line, or on the lines
+    after any ``Proc-Type:``/``Comment:`` headers) and decodes to what a key of that kind starts
+    with (an OpenSSH key's ``openssh-key-v1`` magic, a DER ``SEQUENCE``, an OpenPGP packet).
+    Real keys are full of runs of ``A`` (zero bytes), so the decoding, not the look of the text,
+    decides. An encrypted body is random bytes: there, being base64 of some length is enough."""
+    inline = rest.replace("\\r", "").split("\\n") if "\\n" in rest else [rest]
+    lines = [line.strip() for line in inline if line.strip().strip("\"'`+,;")]
+    if kind == "PuTTY-User-Key-File" or not [line for line in lines if line.strip("\"'`+,; \\")]:  # the block goes on below
+        lines = [line.strip() for line in following.replace("\\n", "\n").split("\n")]
+    encrypted = "ENCRYPTED" in kind
+    body = ""
+    for line in lines:
+        bare = line.strip("\"'`+,; \\")
+        if not bare or bare.startswith("-----END") or bare.startswith("---- END"):
+            if body or bare:
+                break
+            continue
+        if BLOCK_HEADER.match(bare):
+            encrypted = encrypted or "ENCRYPTED" in bare.upper() or (bare.startswith("Encryption:") and "none" not in bare)
+            if kind == "PuTTY-User-Key-File" and not bare.startswith("Private-Lines:"):
+                continue  # the public lines come first: only the private ones are the secret
+            if kind == "PuTTY-User-Key-File":
+                kind = "PuTTY private"
+            continue
+        if kind == "PuTTY-User-Key-File":
+            continue
+        found = BASE64_RUN.search(bare)
+        body = found.group() if found and found.start() == 0 else ""
+        break
+    if len(body) < 24 or TRAILING_PLACEHOLDER.search(body) or len(set(body[:64])) <= 10:
+        return False
+    if encrypted or kind in ("PuTTY private",) or kind.startswith("SSH2"):
+        return entropy(body[:64]) >= 4.0
+    chunk = body[: len(body[:64]) // 4 * 4]
+    try:
+        decoded = base64.b64decode(chunk)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if "OPENSSH" in kind:
+        starts = decoded.startswith(b"openssh-key-v1")
+    elif "PGP" in kind:
+        starts = len(decoded) >= 16 and decoded[0] & 0x80 == 0x80
+    else:
+        starts = len(decoded) >= 16 and decoded[0] == 0x30
+    # a body that does not decode as its kind still counts when it is long and random: hand-made
+    # test keys are shaped so, and a scanner cannot tell them from a key someone mangled
+    return starts or (len(body) >= 40 and len(set(body[:64])) >= 24 and entropy(body[:64]) >= 4.8)
 
 
 def _headers(line: str, hit: HitMaker) -> Iterator[Hit]:
@@ -528,6 +623,8 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
             continue  # shorter than any secret a name can vouch for, elided, or an expression
         if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value) or _prose(line, start, end):
             continue
+        if name.lower() == "key" and XAML_KEY.search(line):
+            continue  # x:Key="..." names a XAML resource
         if not looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name))):
             continue
         found = hit(start, f"value of {name}", value, None if argv else False)

@@ -1,0 +1,299 @@
+"""Issue 21: verdicts that hold on material nobody tuned to. The default targets are the runtime
+hosts a skill is for; links inside the plugin a skill is installed with are fine; advice names
+the manifest and the variable the skill actually uses; the scanner leaves identifiers alone and
+catches the key shapes public scanners test for."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SCRIPTS
+from kimi_skill.validator.keyrules import expand
+from kimi_skill.validator.secrets_scan import scan_text
+
+
+def validate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPTS / "validate.py"), *args], capture_output=True, text=True)
+
+
+def skill(folder: Path, frontmatter: str, body: str = "# Skill\n", **files: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "SKILL.md").write_text(f"---\n{frontmatter}---\n{body}")
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+CLAUDE_STYLE = "name: greet\ndescription: Greets. Use it when someone says hello.\nuser-invocable: true\nwhen_to_use: on a greeting\nallowed-tools: [Bash, Read]\n"
+
+
+# default targets --------------------------------------------------------------------------------
+
+def test_a_plain_run_passes_a_skill_every_runtime_host_loads_despite_spec_strictness(tmp_path):
+    folder = skill(tmp_path / "Greeting-Skill", CLAUDE_STYLE)
+    result = validate(str(folder))
+    assert result.returncode == 0, result.stdout
+    assert "WARNING unknown-key top-level key 'user-invocable'" in result.stdout
+    assert ("targets (their verdicts decide the exit code): claude-code: a runtime host that loads a skill folder as it is; "
+            "codex: a runtime host that loads a skill folder as it is; openclaw: a runtime host that loads a skill folder as it is; "
+            "the open format's validator (skills-ref) is not one: --target agentskills adds it") in result.stdout
+
+
+def test_the_spec_strictness_decides_when_targeted(tmp_path):
+    folder = skill(tmp_path / "Greeting-Skill", CLAUDE_STYLE)
+    assert validate("--target", "agentskills", str(folder)).returncode == 1
+
+
+def test_a_skill_inside_a_claude_code_plugin_targets_claude_code(tmp_path):
+    (tmp_path / "plug" / ".claude-plugin").mkdir(parents=True)
+    (tmp_path / "plug" / ".claude-plugin" / "plugin.json").write_text('{"name": "plug"}')
+    folder = skill(tmp_path / "plug" / "skills" / "greet", CLAUDE_STYLE)
+    data = json.loads(validate("--format", "json", str(folder)).stdout)
+    assert data["results"][0]["targets"] == {"claude-code": "a Claude Code plugin (../../.claude-plugin/plugin.json)"}
+
+
+def test_openclaw_metadata_and_codex_metadata_name_their_hosts(tmp_path):
+    folder = skill(tmp_path / "greet", "name: greet\ndescription: Greets. Use it when greeted.\nmetadata:\n  openclaw:\n    emoji: x\n",
+                   **{"agents/openai.yaml": "interface:\n  display_name: Greet\n"})
+    data = json.loads(validate("--format", "json", str(folder)).stdout)
+    assert data["results"][0]["targets"] == {"codex": "agents/openai.yaml", "openclaw": "metadata.openclaw"}
+
+
+# links inside the install unit ---------------------------------------------------------------------
+
+def plugin_with_link(tmp_path: Path, target: str) -> Path:
+    (tmp_path / "plug" / ".claude-plugin").mkdir(parents=True)
+    (tmp_path / "plug" / ".claude-plugin" / "plugin.json").write_text('{"name": "plug"}')
+    (tmp_path / "plug" / "shared").mkdir()
+    (tmp_path / "plug" / "shared" / "rules.md").write_text("shared\n")
+    folder = skill(tmp_path / "plug" / "skills" / "greet", "name: greet\ndescription: Greets. Use it when greeted.\n")
+    os.symlink(target, folder / "rules.md")
+    return folder
+
+
+def test_a_link_to_a_file_elsewhere_in_the_plugin_is_a_note(tmp_path):
+    result = validate(str(plugin_with_link(tmp_path, "../../shared/rules.md")))
+    assert result.returncode == 0
+    assert "NOTE symlink-in-unit symbolic link to ../../shared/rules.md stays inside the plugin" in result.stdout
+
+
+def test_a_link_out_of_the_plugin_is_an_error(tmp_path):
+    (tmp_path / "outside.md").write_text("x")
+    result = validate(str(plugin_with_link(tmp_path, str(tmp_path / "outside.md"))))
+    assert result.returncode == 1 and "ERROR symlink-escape" in result.stdout
+
+
+def test_a_dangling_link_is_an_error(tmp_path):
+    result = validate(str(plugin_with_link(tmp_path, "../../shared/missing.md")))
+    assert result.returncode == 1 and "ERROR symlink-dangling symbolic link to ../../shared/missing.md points to nothing" in result.stdout
+
+
+def test_a_markdown_link_written_from_the_skill_root_resolves(tmp_path):
+    folder = skill(tmp_path / "greet", CLAUDE_STYLE.replace("user-invocable: true\n", ""), "# Skill\nSee [details](references/details.md).\n",
+                   **{"references/details.md": "More in [advanced](references/advanced.md).\n", "references/advanced.md": "# Advanced\n"})
+    assert "link-broken" not in validate(str(folder)).stdout
+
+
+def test_a_markdown_link_to_a_missing_file_warns_and_fails_only_strict_runs(tmp_path):
+    folder = skill(tmp_path / "greet", CLAUDE_STYLE.replace("user-invocable: true\n", ""), "# Skill\nSee [details](references/gone.md).\n")
+    result = validate(str(folder))
+    assert result.returncode == 0 and "WARNING link-broken link target references/gone.md does not exist in the skill" in result.stdout
+    assert validate("--strict", str(folder)).returncode == 1
+
+
+# advice that fits -----------------------------------------------------------------------------------
+
+def test_env_advice_names_no_manifest_when_the_skill_has_none(tmp_path):
+    folder = skill(tmp_path / "greet", "name: greet\ndescription: Greets. Use it when greeted.\n",
+                   **{"scripts/run.py": "import os\nprint(os.environ.get('GREET_TOKEN'))\n"})
+    out = validate(str(folder)).stdout
+    assert "NOTE env-unmentioned reads GREET_TOKEN, which SKILL.md never mentions; say when it must be set" in out
+    assert "skill.yaml" not in out and "metadata.openclaw" not in out
+
+
+def test_env_advice_names_the_openclaw_block_when_the_skill_uses_it(tmp_path):
+    folder = skill(tmp_path / "greet", "name: greet\ndescription: Greets. Use it when greeted.\nmetadata:\n  openclaw:\n    emoji: x\n",
+                   **{"scripts/run.py": "import os\nprint(os.environ.get('GREET_TOKEN'))\n"})
+    assert "reads GREET_TOKEN, which SKILL.md's metadata.openclaw (requires.env or envVars) does not declare" in validate(str(folder)).stdout
+
+
+def test_claude_code_fields_are_not_sent_under_metadata_openclaw(tmp_path):
+    folder = skill(tmp_path / "greet", CLAUDE_STYLE.replace("name: greet", "name: greet") + "metadata:\n  openclaw:\n    emoji: x\n")
+    assert "move it under metadata.openclaw" not in validate(str(folder)).stdout
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('token = "ghp_{a36}"\n', "read it from $GITHUB_TOKEN at run time"),
+    ("ANTHROPIC_API_KEY=sk-ant-api03-{u93}AA\n", "read it from $ANTHROPIC_API_KEY at run time"),
+    ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA{b40}\n", "a private key never ships in a skill"),  # skill-validate: allow no-inlined-key (a key-shaped template)
+])
+def test_key_advice_names_the_variable_for_the_kind_of_key(tmp_path, line, said):
+    import random
+
+    (tmp_path / "app.py").write_text(expand(line, random.Random(1)))
+    assert said in validate("--scan", str(tmp_path)).stdout
+
+
+def test_a_key_in_a_dotenv_file_is_told_to_stay_out_of_the_skill(tmp_path):
+    import random
+
+    (tmp_path / ".env").write_text(expand("SERVICE_TOKEN={a40}\n", random.Random(2)))
+    assert ".env files hold local secrets: keep this one out of the skill and out of git" in validate("--scan", str(tmp_path)).stdout
+
+
+@pytest.mark.parametrize("text", [
+    "public class Calc { int sum(List<Integer> xs) { return xs.stream().mapToInt(i -> i).sum(); } }\n",
+    "response.headers['Content-Type'] = 'text/event-stream'\n",
+])
+def test_streams_that_are_not_llm_streams_need_no_streaming_advice(tmp_path, text):
+    folder = skill(tmp_path / "greet", "name: greet\ndescription: Greets. Use it when greeted.\n", **{"scripts/x.py": text})
+    assert "streaming-documented" not in validate(str(folder)).stdout
+
+
+@pytest.mark.parametrize("flag", ["--idempotency-key", "--sort-key", "--key", "--max-tokens", "--page-token"])
+def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
+    folder = skill(tmp_path / "greet", "name: greet\ndescription: Greets. Use it when greeted.\n",
+                   **{"scripts/run.py": f"import argparse\np = argparse.ArgumentParser()\np.add_argument('{flag}')\np.parse_args()\n"})
+    assert "key-flag" not in validate(str(folder)).stdout
+
+
+# the scanner on code nobody tuned it to ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "identity_key = 'user_2fxQ9kLm3pZ8'\n",
+    '<Style x:Key="PrimaryButtonStyle9" TargetType="Button"/>\n',
+    "stripe.Charge.create(idempotency_key='a8f2k9d0q1w3e5r7t9y')\n",
+    'Assembly: "System.Runtime, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a"\n',
+    "OPENAI_API_KEY=\nANTHROPIC_BASE_URL=https://api.example.com/v1\n",
+    "record_key: order-2024-0001-ab12cd\n",
+    "-----BEGIN PRIVATE KEY-----\nYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END PRIVATE KEY-----\n",
+    '"op_key": "getv4accountsbyaccount-idpipelines-deprecated",\n',
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYPRODUCTIONKEY\n",
+    '"op_key": "getv4accountsbyaccount-idpipelinesv1pipelines",\n',
+    '{"key": "CollectionAddProductsV2UserErrorCode"}\n',
+    '"token": "FulfillmentOrderLineItem2"\n',
+    "a=ice-pwd:uoD1qZ8nX3vL5pW7tR9yB2cF\n",
+    "s.event = 'advertising_key=0|advertising_publisher=0'\n",
+    'get("/products?apiKey=site-key-123&pageUrl=article-123")\n',
+    '    "password": "SecurePass123!",\n',
+    "const plainPassword = 'SecureP@ssw0rd123!';\n",
+    "scan('auth_token=AbCdEfGhIjKlMnOpQrStUvWxYz012345==')\n",
+])
+def test_identifiers_names_and_non_keys_are_left_alone(text):
+    assert list(scan_text(text)) == []
+
+
+def ssh_keygen(tmp_path: Path, kind: str) -> str:
+    path = tmp_path / f"id_{kind}"
+    subprocess.run(["ssh-keygen", "-q", "-t", kind, "-N", "", "-f", str(path)], check=True)
+    return path.read_text()
+
+
+@pytest.mark.skipif(subprocess.run(["which", "ssh-keygen"], capture_output=True).returncode != 0, reason="ssh-keygen is not installed")
+@pytest.mark.parametrize("kind", ["ed25519", "ecdsa", "rsa"])
+def test_fresh_openssh_private_keys_are_caught(tmp_path, kind):
+    found = list(scan_text(ssh_keygen(tmp_path, kind)))
+    assert [f.kind for f in found] == ["private key"]
+
+
+def openssl_key(tmp_path, *args: str) -> str:
+    plain = tmp_path / "plain.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(plain), "1024"], check=True, capture_output=True)
+    if not args:
+        return plain.read_text()
+    out = tmp_path / "out.pem"
+    subprocess.run(["openssl", *args, "-in", str(plain), "-out", str(out), "-passout", "pass:x"], check=True, capture_output=True)
+    return out.read_text()
+
+
+needs_openssl = pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
+
+
+@needs_openssl
+def test_an_encrypted_pem_key_with_proc_type_headers_is_caught(tmp_path):
+    key = openssl_key(tmp_path, "rsa", "-traditional", "-aes256")
+    assert "Proc-Type: 4,ENCRYPTED" in key
+    assert [f.kind for f in scan_text(key)] == ["private key"]
+
+
+@needs_openssl
+def test_a_key_escaped_inside_json_is_caught(tmp_path):
+    key = openssl_key(tmp_path, "rsa", "-traditional", "-aes256")
+    assert [f.kind for f in scan_text(json.dumps({"private_key": key}))] == ["private key"]
+
+
+@needs_openssl
+def test_a_key_spelled_as_concatenated_string_literals_is_caught(tmp_path):
+    lines = openssl_key(tmp_path).splitlines()
+    code = "KEY = (\n" + "".join(f'    "{line}\\n"\n' for line in lines) + ")\n"
+    assert [f.kind for f in scan_text(code)] == ["private key"]
+
+
+def test_a_putty_key_file_is_caught_by_its_private_lines():
+    import random
+
+    text = expand("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAI{b43}\nPrivate-Lines: 1\nAAAAI{b43}\nPrivate-MAC: {h64}\n", random.Random(5))
+    assert [f.kind for f in scan_text(text)] == ["private key"]
+
+
+def test_an_ssh2_key_block_is_caught():
+    import random
+
+    text = expand('---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "k"\nP2/56wAAA{b64}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n', random.Random(6))
+    assert [f.kind for f in scan_text(text)] == ["private key"]
+
+
+@pytest.mark.parametrize("text", [
+    "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n<your key here>\n-----END RSA PRIVATE KEY-----\n",
+    "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
+    "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIHq8cW0bWvP2Zt1Jd9Xk3QmR7sLpN4aYfE6uTg2oHc5B\nPrivate-Lines: 1\nXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
+    "---- BEGIN SSH2 PUBLIC KEY ----\nAAAAB3NzaC1yc2EAAAADAQABAAABAQC7mZkq9Xp2Lr4fN8wYtJ1cVbH5sDgK3eQzUoPiMaRl\n---- END SSH2 PUBLIC KEY ----\n",
+])
+def test_key_blocks_without_a_key_in_them_are_left_alone(text):
+    assert list(scan_text(text)) == []
+
+
+@pytest.mark.parametrize("template", [
+    "docker login -u me -p dckr_pat_{u27}",
+    "DOPPLER_TOKEN=dp.st.prd.{a43}",
+    "TS_AUTHKEY=tskey-auth-{a12}-{a30}",
+    "SECRET_KEY = 'django-insecure-{u50}'",
+    "VERCEL_TOKEN=vcp_{a40}",
+    '"AccountKey": "{b86}=="',
+    "HEROKU_API_KEY={uuid}",
+    "X-Postmark-Server-Token: {uuid}",
+    "license_key: eu01xx{h30}NRAL",
+])
+def test_vendor_key_shapes_are_caught(template):
+    import random
+
+    assert list(scan_text(expand(template, random.Random(3))))
+
+
+@pytest.mark.parametrize("line", [
+    'password = "Xk9#mQ2$vL7pR4w"\n',  # skill-validate: allow no-inlined-key (made up for this test)
+    "DB_PASSWORD=tQ8vN3xK5mZ2pL7w\n",  # skill-validate: allow no-inlined-key (made up for this test)
+    "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
+])
+def test_generated_passwords_and_tokens_are_still_caught(line):
+    assert list(scan_text(line))
+
+
+def test_a_colon_in_a_continuation_line_of_a_plain_value_is_refused_by_every_host(tmp_path):
+    folder = skill(tmp_path / "helper", "name: helper\ndescription: Builds things\n  for people. Use when building anything involving: LLMs.\n")
+    result = validate(str(folder))
+    assert result.returncode == 1
+    assert "ERROR frontmatter-yaml invalid YAML: mapping values are not allowed" in result.stdout and "every host refuses it" in result.stdout
+
+
+def test_a_colon_in_a_one_line_value_is_only_a_warning(tmp_path):
+    folder = skill(tmp_path / "helper", "name: helper\ndescription: Use this skill when: someone asks.\n")
+    result = validate(str(folder))
+    assert result.returncode == 0 and "WARNING frontmatter-colon" in result.stdout
