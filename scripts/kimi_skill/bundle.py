@@ -200,6 +200,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from .deps import require
+
+    require("package.py")
     own = Path(__file__).resolve().parents[2]  # the skill folder when run from a checkout or a bundle
     root = Path(args.skill) if args.skill else own if (own / "SKILL.md").is_file() else Path.cwd()
     if not (root / "SKILL.md").is_file():

@@ -47,3 +47,23 @@ def missing(exc: ModuleNotFoundError, script: str) -> str:
         f"the Python package {dist} is not installed (needed by {script}): "
         f"run  python3 -m pip install {specs}  or  uv run {runner} ..."
     )
+
+
+IMPORTS = {"pyyaml": "yaml", "jsonschema-rs": "jsonschema_rs", "markdown-it-py": "markdown_it", "httpx": "httpx",
+           "httpx-sse": "httpx_sse", "openai": "openai", "mcp": "mcp"}
+
+
+def require(script: str) -> None:
+    """Fail now, the same way a failed import would, when a package the script always needs is absent.
+
+    The validator may never import a parser on a run whose results all come from its cache, so
+    without this a broken environment would pass today and fail tomorrow on the same tree.
+    ``find_spec`` only looks the module up; it does not import it.
+    """
+    from importlib.util import find_spec
+
+    for spec in NEEDS.get(script, ()):
+        dist = spec.split(">")[0].split("<")[0].split("=")[0]
+        module = IMPORTS.get(dist, dist.replace("-", "_"))
+        if find_spec(module) is None:
+            raise ModuleNotFoundError(f"No module named {module!r}", name=module)

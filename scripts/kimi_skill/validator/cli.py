@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--run-scripts", action="store_true", help="run each listed script with --help and with canary env values, inside bubblewrap (no network, homes hidden)")
     p.add_argument("--scan", action="store_true", help="only the key rules, on any files or trees (pre-commit use)")
+    p.add_argument("--audit", action="store_true", help="is this skill safe to install? verdict pass, review, suspicious or malicious per PATH (a folder or a .skill/.zip bundle); reads, never runs")
     p.add_argument("--git", action="store_true", help="with --scan: scan the files git tracks in each PATH")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (repeatable; also read from .skill-validate-ignore)")
     p.add_argument("--online", action="store_true", help="reserved: allow network checks (none exist yet)")
@@ -59,7 +60,16 @@ def _usage(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from ..deps import require as require_packages
+
+    require_packages("validate.py")
     paths = args.paths or [DEFAULT_PATH]
+    if args.audit:
+        if args.scan or args.git or args.run_scripts or args.target:
+            return _usage("--audit reads every file of each PATH on its own: it takes no --scan, --git, --run-scripts or --target")
+        from .audit import main as audit_main
+
+        return audit_main(paths, args.format)
     if args.git:
         if not args.scan:
             return _usage("--git goes with --scan: it scans the files git tracks for keys")
