@@ -236,6 +236,13 @@ def test_a_key_spelled_as_concatenated_string_literals_is_caught(tmp_path):
     assert [f.kind for f in scan_text(code)] == ["private key"]
 
 
+@needs_openssl
+@pytest.mark.parametrize("prefix", ["# ", "// ", " * ", "> ", "-- "])
+def test_a_key_kept_in_comment_lines_is_caught(tmp_path, prefix):
+    commented = "".join(f"{prefix}{line}\n" for line in openssl_key(tmp_path).splitlines())
+    assert [f.kind for f in scan_text(commented)] == ["private key"]
+
+
 def test_a_putty_key_file_is_caught_by_its_private_lines():
     import random
 

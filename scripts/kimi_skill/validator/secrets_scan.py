@@ -90,6 +90,8 @@ PRIVATE_KEY = re.compile(r"-----BEGIN ?([A-Z0-9_ -]{0,60}PRIVATE KEY)(?: BLOCK)?
 BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:, Comment:, Encryption:, ...
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
+# A key kept in a comment, a Markdown quote or a C string: the body line starts after these.
+COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|%|\bREM\b)[ \t]*")
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 HEADER = re.compile(
     r"""(?i)(?<![\w-])((?:proxy-)?authorization|x-goog-api-key|(?:x-)?[\w-]*api-?(?:key|token)|x-auth-token|x-access-token|private-token|x-token)"""
@@ -511,7 +513,7 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
     encrypted = "ENCRYPTED" in kind
     body = ""
     for line in lines:
-        bare = line.strip("\"'`+,; \\")
+        bare = COMMENT_LEAD.sub("", line).strip("\"'`+,; \\")
         if not bare or bare.startswith("-----END") or bare.startswith("---- END"):
             if body or bare:
                 break
