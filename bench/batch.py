@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """batch.py against the emulator: pace under a rate limit, speed without one, memory.
 
-    python3 bench/batch.py [--items 10000] [--rpm 30000] [--concurrency 16] [--memory-items 100000]
+    python3 bench/batch.py [--items 10000] [--rpm 6000] [--concurrency 16] [--memory-items 100000]
 
 The emulator runs in a process of its own (``python3 -m kimi_skill.emulator``), so it does not
 share the client's interpreter. Figures and budgets:
@@ -86,7 +86,7 @@ def verdict(ok: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=10000)
-    parser.add_argument("--rpm", type=int, default=30000)
+    parser.add_argument("--rpm", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--memory-items", type=int, default=100000)
     args = parser.parse_args()

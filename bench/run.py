@@ -286,10 +286,11 @@ def store_figures(runs: int) -> None:
         schema_part = min(timed_child(SCHEMA_PART, env)[0] for _ in range(runs)) * 1000
         listing = [peak_run([PY, str(SCRIPTS / "history.py"), "list"], env) for _ in range(runs)]
         follow = [peak_run([PY, str(SCRIPTS / "chat.py"), "--continue", "and then?"], env) for _ in range(runs)]
-        started = [peak_run([PY, str(SCRIPTS / "stream.py"), "--background", "a long essay"], env) for _ in range(runs)]
+        started = []
+        for _ in range(runs):  # each worker finishes before the next start: they would compete for the cores
+            started.append(peak_run([PY, str(SCRIPTS / "stream.py"), "--background", "a long essay"], env))
+            subprocess.run([PY, str(SCRIPTS / "jobs.py"), "result", started[-1][2].strip(), "--wait", "60"], env=env, capture_output=True, check=False)
         job = started[-1][2].strip()
-        for _, _, out in started:  # let the workers finish: they would compete for the cores
-            subprocess.run([PY, str(SCRIPTS / "jobs.py"), "result", out.strip(), "--wait", "60"], env=env, capture_output=True, check=False)
         status = wall([PY, str(SCRIPTS / "jobs.py"), "status", job], env, runs)
     print(f"\nstore work of one call (cold)     {first_call:7.1f} ms   sqlite3 import, open, begin, finish; budget 5 ms: {verdict(first_call < 5)}")
     print(f"  chat.py hello, store vs --no-store  {stored:.1f} vs {unstored:.1f} ms (medians; the SDK import dominates both)")

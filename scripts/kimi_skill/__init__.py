@@ -37,6 +37,10 @@ def _quiet_interrupts() -> None:
         _signal.signal(_signal.SIGINT, interrupted)
     except ValueError:  # not the main thread: not a command's start-up
         pass
+    # httpx imports its own command-line client (click, rich, pygments) whenever those happen to
+    # be installed: 70 ms of every model listing on such a machine, for a CLI we never run. A
+    # None entry makes that optional import fail at once, and httpx falls back to its stub.
+    _sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 _quiet_interrupts()
