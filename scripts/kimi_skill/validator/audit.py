@@ -57,6 +57,7 @@ class Audit:
     failure: str | None = None
 
 
+QUOTES = "\"'`“‘«"
 EVIDENCE = 160  # characters of a line shown as evidence; a longer line shows the match with some context
 
 
@@ -127,11 +128,12 @@ def scan_text(rel: str, text: str) -> Iterator[AuditFinding]:
             if rule.docs_need is not None and R.KEY_USE.search(line):
                 continue  # a key used where it lies, not read or sent
             tier = rule.tier
+            start = match.start() - starts[number - 1]
             if rule.docs_need is not None and scope == "docs" and not rule.docs_need.search(_cells(line)):
                 tier = R.WEAK
-            if rule.lowered_by_discussion and R.DISCUSSION.search("\n".join(lines[max(0, number - 4) : number])):
+            quoted = start > 0 and line[start - 1] in QUOTES  # "Ignore previous instructions..." cited as an example
+            if rule.lowered_by_discussion and (quoted or R.DISCUSSION.search("\n".join(lines[max(0, number - 4) : number]))):
                 tier = _lower(tier)
-            start = match.start() - starts[number - 1]
             shown = line if len(line.strip()) <= EVIDENCE else line[max(0, start - 40) : start + len(match.group()) + 80]
             yield AuditFinding(rule.id, rule.category, tier, rel, number, neutral(shown), rule.why, lowered=tier != rule.tier)
             found += 1
