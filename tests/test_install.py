@@ -157,6 +157,9 @@ def test_install_codex_plugin(checkout, tmp_path):
 
     def listed() -> None:
         assert f"- kimi:kimi: {DESCRIPTION} (file: " in codex_skills(home, checkout)
+        servers = json.loads(shell("codex mcp list --json", checkout, home, CODEX_HOME=str(home / ".codex")).stdout)  # the plugin's MCP server
+        [(name, args, cwd)] = [(s["name"], s["transport"]["args"], s["transport"]["cwd"]) for s in servers]
+        assert (name, args) == ("kimi", ["scripts/mcp_server.py"]) and Path(cwd, "scripts", "mcp_server.py").is_file()
 
     def removed() -> None:
         assert "kimi:kimi" not in codex_skills(home, checkout)

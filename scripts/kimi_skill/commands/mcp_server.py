@@ -83,7 +83,7 @@ def build() -> Any:
     async def ask(
         prompt: Annotated[str, Field(description="the prompt")],
         ctx: Context,
-        files: Annotated[list[str] | None, Field(description="paths of UTF-8 text files to attach")] = None,
+        files: Annotated[list[str] | None, Field(description="absolute paths of UTF-8 text files to attach (the server's folder may not be your project)")] = None,
         system: Annotated[str | None, Field(description="system prompt")] = None,
         conversation: Annotated[str | None, Field(description="continue this conversation (an id from an earlier ask)")] = None,
         model: Annotated[str | None, Field(description=f"model id (default {catalog.DEFAULT_MODEL})")] = None,
@@ -112,7 +112,7 @@ def build() -> Any:
     ))
     async def review(
         ctx: Context,
-        repo: Annotated[str, Field(description="path of the repository (absolute is best)")] = ".",
+        repo: Annotated[str, Field(description="absolute path of the repository (the server's folder may not be your project)")] = ".",
         mode: Annotated[Literal["uncommitted", "staged", "base", "commit"], Field(description="what to review")] = "uncommitted",
         ref: Annotated[str | None, Field(description="the base branch (mode base) or the commit (mode commit)")] = None,
         focus: Annotated[str, Field(description="what to look at most closely")] = "",
