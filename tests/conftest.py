@@ -144,3 +144,13 @@ def stream_on_a_pty(env: dict[str, str], *args: str, stderr_too: bool = True) ->
     proc.wait(timeout=30)
     os.close(master)
     return proc.returncode, output
+
+
+def write_skill(folder: Path, frontmatter: str, body: str = "# Skill\n", **files: str) -> Path:
+    """A skill folder: SKILL.md with this frontmatter and body, and the other files by relative path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "SKILL.md").write_text(f"---\n{frontmatter}---\n{body}")
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder

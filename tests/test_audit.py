@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SCRIPTS
+from conftest import ROOT, SCRIPTS, write_skill
 from corpus.audit_cases import MALICIOUS
 from kimi_skill.validator import audit_rules as R
 from kimi_skill.validator.audit import AuditFinding, scan_text, verdict
@@ -23,12 +23,7 @@ def audit(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def skill(folder: Path, body: str, **files: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "SKILL.md").write_text(f"---\nname: {folder.name}\ndescription: Does one thing. Use it when asked.\n---\n{body}")
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text)
-    return folder
+    return write_skill(folder, f"name: {folder.name}\ndescription: Does one thing. Use it when asked.\n", body, **files)
 
 
 @pytest.mark.parametrize(("rule", "line"), [(r.id, c) for r in R.RULES for c in r.catch])

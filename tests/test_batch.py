@@ -110,18 +110,24 @@ def test_retry_failed_sends_only_the_failed_items_and_keeps_each_id_once(run, tm
     assert Counter(line["custom_id"] for line in got) == {f"item-{n}": 1 for n in range(6)} and {line["status"] for line in got} == {"done"}
 
 
-def test_kill_9_in_the_middle_then_a_rerun_writes_every_id_exactly_once_and_resends_no_done_item(tmp_path, emulator, home):
-    emulator.inject("delay:0.15", times=None)
-    source = write_items(tmp_path / "in.jsonl", 60)
+def batch_under_way(tmp_path, emulator, home, items: int, concurrency: int, written: int):
+    """batch.py started in its own process, once ``written`` result lines are on disk."""
+    source = write_items(tmp_path / "in.jsonl", items)
     output = tmp_path / "out.jsonl"
     env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(home))
-    command = [sys.executable, str(SCRIPTS / "batch.py"), "run", str(source), "--output", str(output), "--concurrency", "4"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, str(SCRIPTS / "batch.py"), "run", str(source), "--output", str(output), "--concurrency", str(concurrency)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not output.exists() or output.read_text().count("\n") < 12):
+    while time.monotonic() < deadline and (not output.exists() or output.read_text().count("\n") < written):
         time.sleep(0.02)
+    return proc, command, env, output
+
+
+def test_kill_9_in_the_middle_then_a_rerun_writes_every_id_exactly_once_and_resends_no_done_item(tmp_path, emulator, home):
+    emulator.inject("delay:0.15", times=None)
+    proc, command, env, output = batch_under_way(tmp_path, emulator, home, items=60, concurrency=4, written=12)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     written_before = {json.loads(line)["custom_id"] for line in output.read_text().splitlines() if line.endswith("}")}
     assert 12 <= len(written_before) < 60
     sent_before = prompts_sent(emulator)
@@ -136,14 +142,7 @@ def test_kill_9_in_the_middle_then_a_rerun_writes_every_id_exactly_once_and_rese
 
 def test_ctrl_c_stops_with_130_and_the_same_command_resumes(tmp_path, emulator, home):
     emulator.inject("delay:0.1", times=None)
-    source = write_items(tmp_path / "in.jsonl", 40)
-    output = tmp_path / "out.jsonl"
-    env = base_env(RUNAPI_TOKEN=TEST_KEY, OPENAI_BASE_URL=emulator.base_url, KIMI_SKILL_HOME=str(home))
-    command = [sys.executable, str(SCRIPTS / "batch.py"), "run", str(source), "--output", str(output), "--concurrency", "2"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not output.exists() or output.read_text().count("\n") < 4):
-        time.sleep(0.02)
+    proc, command, env, output = batch_under_way(tmp_path, emulator, home, items=40, concurrency=2, written=4)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130

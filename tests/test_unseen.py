@@ -14,21 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import SCRIPTS
+from conftest import write_skill as skill
 from kimi_skill.validator.keyrules import expand
 from kimi_skill.validator.secrets_scan import scan_text
 
 
 def validate(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(SCRIPTS / "validate.py"), *args], capture_output=True, text=True)
-
-
-def skill(folder: Path, frontmatter: str, body: str = "# Skill\n", **files: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "SKILL.md").write_text(f"---\n{frontmatter}---\n{body}")
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    return folder
 
 
 CLAUDE_STYLE = "name: greet\ndescription: Greets. Use it when someone says hello.\nuser-invocable: true\nwhen_to_use: on a greeting\nallowed-tools: [Bash, Read]\n"

@@ -11,22 +11,27 @@ import sys as _sys
 __version__ = "0.2.0"
 
 
+def _our_command() -> bool:
+    """Whether this process is one of our commands (an entry script or a ``kimi-skill-*``
+    console script); the emulator and the MCP server handle Ctrl-C themselves, and importing the
+    package as a library changes nothing."""
+    path = _sys.argv[0] if _sys.argv else ""
+    name = _os.path.basename(path)
+    if name.startswith("kimi-skill-"):
+        return name not in ("kimi-skill-emulator", "kimi-skill-mcp")
+    if not name.endswith(".py") or name == "mcp_server.py":
+        return False
+    scripts = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    return _os.path.dirname(_os.path.abspath(path)) == scripts
+
+
 def _quiet_interrupts() -> None:
     """Ctrl-C during start-up is one ``error: interrupted`` line and exit 130, not a traceback.
 
     Each entry script installs the same handler in its first statement; a console script's first
     statement is the import of this package, so the handler is in place before any of our other
-    imports run (``entry.protect`` installs the full one a moment later). Only for our own commands: importing the package as a library
-    changes no signal handling. The emulator and the MCP server handle Ctrl-C themselves.
+    imports run (``entry.protect`` installs the full one a moment later).
     """
-    path = _sys.argv[0] if _sys.argv else ""
-    name = _os.path.basename(path)
-    ours = name.startswith("kimi-skill-") and name not in ("kimi-skill-emulator", "kimi-skill-mcp")
-    if not ours and name.endswith(".py") and name != "mcp_server.py":
-        scripts = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
-        ours = _os.path.dirname(_os.path.abspath(path)) == scripts
-    if not ours:
-        return
     import _signal  # the built-in module: `signal` itself takes milliseconds to import
 
     def interrupted(signum: int, frame: object) -> None:
@@ -37,10 +42,15 @@ def _quiet_interrupts() -> None:
         _signal.signal(_signal.SIGINT, interrupted)
     except ValueError:  # not the main thread: not a command's start-up
         pass
-    # httpx imports its own command-line client (click, rich, pygments) whenever those happen to
-    # be installed: 70 ms of every model listing on such a machine, for a CLI we never run. A
-    # None entry makes that optional import fail at once, and httpx falls back to its stub.
+
+
+def _skip_httpx_cli() -> None:
+    """httpx imports its own command-line client (click, rich, pygments) whenever those happen
+    to be installed: 70 ms of every model listing on such a machine, for a CLI we never run. A
+    None entry makes that optional import fail at once, and httpx falls back to its stub."""
     _sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
-_quiet_interrupts()
+if _our_command():
+    _quiet_interrupts()
+    _skip_httpx_cli()

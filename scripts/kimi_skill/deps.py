@@ -49,10 +49,6 @@ def missing(exc: ModuleNotFoundError, script: str) -> str:
     )
 
 
-IMPORTS = {"pyyaml": "yaml", "jsonschema-rs": "jsonschema_rs", "markdown-it-py": "markdown_it", "httpx": "httpx",
-           "httpx-sse": "httpx_sse", "openai": "openai", "mcp": "mcp"}
-
-
 def require(script: str) -> None:
     """Fail now, the same way a failed import would, when a package the script always needs is absent.
 
@@ -60,10 +56,11 @@ def require(script: str) -> None:
     without this a broken environment would pass today and fail tomorrow on the same tree.
     ``find_spec`` only looks the module up; it does not import it.
     """
+    import re
     from importlib.util import find_spec
 
     for spec in NEEDS.get(script, ()):
-        dist = spec.split(">")[0].split("<")[0].split("=")[0]
-        module = IMPORTS.get(dist, dist.replace("-", "_"))
+        dist = re.split(r"[<>=!~]", spec, maxsplit=1)[0].lower()
+        module = next((name for name, owner in DISTRIBUTIONS.items() if owner == dist), dist.replace("-", "_"))  # its first import name
         if find_spec(module) is None:
             raise ModuleNotFoundError(f"No module named {module!r}", name=module)

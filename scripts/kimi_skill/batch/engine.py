@@ -145,22 +145,20 @@ class Batch:
             for item in items(self.source, self.settings.template):
                 if self.stop.is_set():
                     break
-                if item.custom_id in done_ids:
-                    continue
-                while not self.stop.is_set():
-                    try:
-                        todo.put(item, timeout=0.25)
-                        break
-                    except queue.Full:
-                        continue
+                if item.custom_id not in done_ids:
+                    self._put(todo, item)
         finally:
             for _ in range(self.settings.concurrency):
-                while not self.stop.is_set():
-                    try:
-                        todo.put(None, timeout=0.25)
-                        break
-                    except queue.Full:
-                        continue
+                self._put(todo, None)  # one end mark per worker
+
+    def _put(self, todo: queue.Queue[Item | None], value: Item | None) -> None:
+        """Wait for room in the queue, but never past a stop (the workers may be gone)."""
+        while not self.stop.is_set():
+            try:
+                todo.put(value, timeout=0.25)
+                return
+            except queue.Full:
+                continue
 
     # -- the run ---------------------------------------------------------------------------
 

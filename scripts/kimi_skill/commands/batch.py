@@ -259,16 +259,24 @@ def batch_job(job_id: str, spec: dict[str, Any], store: Any) -> tuple[int, str |
     return code, said[-1] if said else None, out.getvalue().strip() or None
 
 
-def status(args: argparse.Namespace) -> int:
+def _named(ident: str) -> tuple[Any, str, dict[str, Any]]:
+    """The store, the batch's full name and its row, for a name or a unique prefix of one."""
     from ..store import Store, batches
-    from ..untrusted import dumps, for_line
 
     store = Store.open()
-    name = store.run(batches.resolve, args.id)
+    name = store.run(batches.resolve, ident)
     if name is None:
-        raise UsageError(f"no batch {args.id!r} in the store; batch.py list shows them")
+        raise UsageError(f"no batch {ident!r} in the store; batch.py list shows them")
     row = store.run(batches.get, name)
     assert row is not None
+    return store, name, row
+
+
+def status(args: argparse.Namespace) -> int:
+    from ..store import batches
+    from ..untrusted import dumps, for_line
+
+    store, name, row = _named(args.id)
     if row["status"] == batches.RUNNING and not _alive(row):
         store.run(batches.end, name, batches.DIED, "its process is gone")
         row = store.run(batches.get, name)
@@ -297,14 +305,9 @@ def listing(args: argparse.Namespace) -> int:
 
 
 def cancel(args: argparse.Namespace) -> int:
-    from ..store import Store, batches
+    from ..store import batches
 
-    store = Store.open()
-    name = store.run(batches.resolve, args.id)
-    if name is None:
-        raise UsageError(f"no batch {args.id!r} in the store; batch.py list shows them")
-    row = store.run(batches.get, name)
-    assert row is not None
+    store, name, row = _named(args.id)
     if row["status"] != batches.RUNNING or not _alive(row):
         sys.stdout.write(f"{name} is not running ({row['status']}); nothing to cancel\n")
         return 0

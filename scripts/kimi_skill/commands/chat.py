@@ -233,6 +233,21 @@ class Call:
         return f"after {self.renderer.chars_out} characters of the answer"
 
 
+
+def _begin_turn(call: Any, prepared: Any, renderer: Any) -> None:
+    """Record the turn before anything is sent (so a failure still has a conversation to name)
+    and tell the renderer what went in."""
+    if prepared.record:
+        from ..store import conversations
+
+        composed = prepared.composed
+        call.turn = prepared.store.run(
+            conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system,
+            prepared.plan.request.model, prepared.plan.protocol, composed.attachments,
+        )
+        renderer.extra["conversation"] = call.turn.conversation_id
+    renderer.extra["input"] = prepared.composed.report()
+
 def run(argv: list[str] | None, streaming: bool) -> int:
     args = parser(streaming).parse_args(argv)
     call = Call(args, streaming)
@@ -246,16 +261,7 @@ def run(argv: list[str] | None, streaming: bool) -> int:
             from ..background import start
 
             return start(prepared, args)
-        if prepared.record:
-            from ..store import conversations
-
-            composed = prepared.composed
-            call.turn = prepared.store.run(
-                conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system,
-                plan.request.model, plan.protocol, composed.attachments,
-            )
-            renderer.extra["conversation"] = call.turn.conversation_id
-        renderer.extra["input"] = prepared.composed.report()
+        _begin_turn(call, prepared, renderer)
         if prepared.output is not None:
             from ..outfile import OutputFile
 
@@ -396,16 +402,7 @@ def answer(options: dict[str, Any], cancelled: Any = None, progress: Any = None)
                 plan.request.model, plan.protocol, composed.attachments, prepared.conversation_id,
             )
             return {"job": job_id, "conversation": conversation, "status": "running", "warnings": notes}
-        if prepared.record:
-            from ..store import conversations
-
-            composed = prepared.composed
-            call.turn = prepared.store.run(
-                conversations.begin, prepared.conversation_id, composed.prompt, composed.text, prepared.system,
-                plan.request.model, plan.protocol, composed.attachments,
-            )
-            renderer.extra["conversation"] = call.turn.conversation_id
-        renderer.extra["input"] = prepared.composed.report()
+        _begin_turn(call, prepared, renderer)
         value = execute(plan, renderer)
         _finish(call, value)
         call.record("complete", None, 0)

@@ -13,6 +13,7 @@ finding; ``pass`` for none. Rules and their examples: :mod:`.audit_rules`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -155,12 +156,18 @@ def _executable(path: Path) -> bool:
     return head.startswith(R.EXECUTABLE_MAGIC)
 
 
+@functools.cache
+def _own_rules() -> str:
+    """This auditor's rule table as text: a byte-identical copy in a skill is not reported."""
+    return Path(R.__file__).read_text(encoding="utf-8")
+
+
 def audit_folder(path: str, shown: str | None = None) -> Audit:
     folder = Folder.load(path, skip_dirs=frozenset({".git"}), trust_skill=False)
     folder.display = shown or folder.display
     result = Audit(path=shown or path, files=len(folder.files))
     rule = R.BY_ID["binary-in-skill"]
-    own = Path(R.__file__).read_text(encoding="utf-8")
+    own = _own_rules()
     texts: list[tuple[str, str]] = []
     for rel in folder.files:
         full = folder.root / rel

@@ -37,6 +37,7 @@ SECRET_FILES = (
     r"|security\s+(?:find-generic-password|find-internet-password)\b[^\n]*\b(?:Chrome|Chromium|Brave|Edge|Opera|Safari|Firefox|Vivaldi|Arc|Slack|Discord)\b"
     r"|security\s+dump-keychain|login\.keychain(?:-db)?\b|/etc/shadow\b"
 )
+QUARANTINE = r"xattr\s+(?:-[rd]+\s+)*(?:-d\s+)?com\.apple\.quarantine"
 TOKEN_CONFIGS = r"\.git-credentials|\.netrc\b|\.npmrc\b|\.pypirc\b|\.docker/config\.json|\.kube/config\b"
 # A key used where it lies (ssh -i, curl --key, IdentityFile) is not a key read or sent.
 KEY_USE = re.compile(r"(?:\s-i\s*|--key[= ]\s*|--private-key\S*[= ]\s*|IdentityFile\s+|ssh-add\s+|chmod\s+[0-7]{3,4}\s+)['\"]?\S*(?:\.ssh/id_|\.pem\b)")
@@ -213,13 +214,13 @@ RULES: tuple[AuditRule, ...] = (
        ("(crontab -l; echo '*/5 * * * * /tmp/u.sh') | crontab -", "cp agent.plist ~/Library/LaunchAgents/", "systemctl --user enable updater.service"),
        ("crontab -l", "systemctl status nginx")),
     _r("security-off", "persistence", SUSPICIOUS, "switches off a protection of the operating system or removes the download quarantine",
-       r"xattr\s+(?:-[rd]+\s+)*(?:-d\s+)?com\.apple\.quarantine\s+['\"]?(?:\./|\.\./|\$\{?(?:SKILL|BASE|PLUGIN|CLAUDE_PLUGIN)\w*|\{baseDir\}|(?:bin|tools|scripts|assets)/)|"  # the skill's own binary
+       QUARANTINE + r"\s+['\"]?(?:\./|\.\./|\$\{?(?:SKILL|BASE|PLUGIN|CLAUDE_PLUGIN)\w*|\{baseDir\}|(?:bin|tools|scripts|assets)/)|"  # the skill's own binary
        r"\bsetenforce\s+0\b|\bufw\s+disable\b|Set-MpPreference\s+[^\n]*-Disable\w*\s+\$?true|\bspctl\s+--master-disable\b|\bcsrutil\s+disable\b|"
        r"Add-MpPreference\s+-ExclusionPath|systemctl\s+(?:stop|disable)\s+(?:apparmor|firewalld|auditd)",
        ("xattr -d com.apple.quarantine ./bin/helper", "sudo spctl --master-disable", "Set-MpPreference -DisableRealtimeMonitoring $true", "setenforce 0"),
        ("spctl --status", "ufw status", 'xattr -d com.apple.quarantine "$(brew --prefix)/bin/tool"')),
     _r("quarantine-off", "persistence", WEAK, "removes macOS's download quarantine, so Gatekeeper never checks what was downloaded",
-       r"xattr\s+(?:-[rd]+\s+)*(?:-d\s+)?com\.apple\.quarantine|xattr\s+-(?:c|cr|rc)\b",
+       QUARANTINE + r"|xattr\s+-(?:c|cr|rc)\b",
        ("xattr -d com.apple.quarantine ./helper", "xattr -cr /Applications/Tool.app"), ("xattr -l ./helper",)),
     _r("world-writable", "persistence", WEAK, "makes files writable by every user",
        r"\bchmod\s+(?:-R\s+)?(?:0?777|a\+w|o\+w)\b", ("chmod 777 /usr/local/bin/tool", "chmod -R a+w ~/shared"), ("chmod 755 run.sh", "chmod +x run.sh")),
