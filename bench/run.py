@@ -68,6 +68,15 @@ def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
     return float(text[-1]), usage.ru_maxrss / 1024
 
 
+def stream_child(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the client) of a stream child, which prints both."""
+    with tempfile.TemporaryFile() as out:
+        subprocess.run([PY, "-c", code], env=env, stdout=out, check=True, cwd=SCRIPTS)
+        out.seek(0)
+        cpu, took = out.read().decode().split()[-2:]
+    return float(took), float(cpu)
+
+
 OURS = textwrap.dedent("""
     import os, sys, time
     import openai  # start-up is measured separately; this figure is the stream itself
@@ -76,32 +85,35 @@ OURS = textwrap.dedent("""
     real = sys.stdout
     sys.stdout = devnull
     from kimi_skill.commands.chat import stream_main
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     code = stream_main()
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
     sys.stdout = real
     assert code == 0, code
+    print(cpu)
     print(took)
 """)
 
 BARE = textwrap.dedent("""
     import os, time, openai
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     client = openai.OpenAI(api_key=os.environ["RUNAPI_TOKEN"], base_url=os.environ["OPENAI_BASE_URL"], max_retries=0)
     stream = client.chat.completions.create(model="kimi-k2.5", messages=[{"role": "user", "content": "go"}],
                                             stream=True, stream_options={"include_usage": True})
     for chunk in stream:
         pass
+    print(time.process_time() - cpu)
     print(time.perf_counter() - start)
 """)
 
 BARE_RESPONSES = textwrap.dedent("""
     import os, time, openai
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     client = openai.OpenAI(api_key=os.environ["RUNAPI_TOKEN"], base_url=os.environ["OPENAI_BASE_URL"], max_retries=0)
     stream = client.responses.create(model="kimi-k2.5", input=[{"role": "user", "content": "go"}], stream=True)
     for event in stream:
         pass
+    print(time.process_time() - cpu)
     print(time.perf_counter() - start)
 """)
 
@@ -201,6 +213,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9, help="runs per cold-start figure (median is printed)")
     parser.add_argument("--chunks", type=int, default=20_000)
     parser.add_argument("--memory-chunks", type=int, default=100_000)
+    parser.add_argument("--pairs", type=int, default=7, help="stream runs, ours and the bare SDK back to back")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, medians of {args.runs} new processes, bytecode caches warm\n")
 
@@ -224,15 +237,21 @@ def main() -> int:
     ratio = chat / sdk
     print(f"chat.py hello (end to end)        {chat:7.1f} ms   = {ratio:.2f}x the SDK import; budget 1.15x: {verdict(ratio <= 1.15)}")
 
+    # Two cores carry both the emulator and the client, so wall time also measures how fast the
+    # emulator writes and how the scheduler shares the cores (best-of-N ratios swing by +-15 %);
+    # the client's own CPU time, compared pair by pair (each pair runs back to back), is the
+    # steadier figure of what our layer adds.
     for protocol, bare_code in (("openai", BARE), ("responses", BARE_RESPONSES)):
         with emulator("--chunks", str(args.chunks)) as base:
             env = env_for(base)
-            ours = min(timed_child(f"PROTOCOL = {protocol!r}\n" + OURS, env)[0] for _ in range(3))
-            sdk_loop = min(timed_child(bare_code, env)[0] for _ in range(3))
-        ours_rate, bare_rate = args.chunks / ours, args.chunks / sdk_loop
-        print(f"\nstream.py --protocol {protocol}, {args.chunks} chunks {ours_rate:9.0f} chunks/s (best of 3)")
-        print(f"bare SDK iteration, same stream   {bare_rate:9.0f} chunks/s (best of 3)")
-        print(f"ratio                             {ours_rate / bare_rate:9.2f}x   budget >= 0.9x: {verdict(ours_rate / bare_rate >= 0.9)}")
+            pairs = [(stream_child(f"PROTOCOL = {protocol!r}\n" + OURS, env), stream_child(bare_code, env)) for _ in range(args.pairs)]
+        ours, bare = [o for o, _ in pairs], [b for _, b in pairs]
+        wall_ratio = min(w for w, _ in bare) / min(w for w, _ in ours)
+        cpu_ratio = statistics.median(b[1] / o[1] for o, b in pairs)  # each pair ran back to back
+        print(f"\nstream.py --protocol {protocol}, {args.chunks} chunks {args.chunks / min(w for w, _ in ours):9.0f} chunks/s (best of {args.pairs})")
+        print(f"bare SDK iteration, same stream   {args.chunks / min(w for w, _ in bare):9.0f} chunks/s (best of {args.pairs})")
+        print(f"ratio, wall (best of {args.pairs:<2})          {wall_ratio:9.2f}x   budget >= 0.9x: {verdict(wall_ratio >= 0.9)}")
+        print(f"ratio, client CPU (median pair)   {cpu_ratio:9.2f}x   budget >= 0.9x: {verdict(cpu_ratio >= 0.9)}")
 
     import_ms, call_ms = guard_figures(args.runs)
     print(f"\nmodel guard: import {import_ms:.2f} ms (cold), resolve + wire check {call_ms * 1000:.1f} us per call; budget 1 ms: {verdict(import_ms + call_ms < 1)}")

@@ -115,7 +115,9 @@ def stream(settings: Settings, request: ChatRequest, policy: RetryPolicy, limits
     reader = EventReader()
     with mid_stream(limits):
         for event in events:
-            yield from reader.read(event)
+            text = reader.read(event)
+            if text is not None:
+                yield text
     yield from reader.end()
 
 
@@ -125,17 +127,16 @@ class EventReader(StreamTail):
 
     ended = False
 
-    def read(self, event: Any) -> Iterator[Event]:
+    def read(self, event: Any) -> Text | None:
+        """The answer text an event carries, if any (a plain return: this runs once per event)."""
         kind = getattr(event, "type", None)
         if kind == "response.output_text.delta":
             delta = getattr(event, "delta", None)
-            if delta and isinstance(delta, str):
-                yield Text("content", delta)
-        elif kind in ("response.reasoning_text.delta", "response.reasoning_summary_text.delta"):
+            return Text("content", delta) if delta and isinstance(delta, str) else None
+        if kind in ("response.reasoning_text.delta", "response.reasoning_summary_text.delta"):
             delta = getattr(event, "delta", None)
-            if delta and isinstance(delta, str):
-                yield Text("reasoning", delta)
-        elif kind in ("response.completed", "response.incomplete"):
+            return Text("reasoning", delta) if delta and isinstance(delta, str) else None
+        if kind in ("response.completed", "response.incomplete"):
             response = getattr(event, "response", None)
             self.finish = _finish(response) or ("stop" if kind == "response.completed" else "length")
             self.usage = _usage(getattr(response, "usage", None))
@@ -150,6 +151,7 @@ class EventReader(StreamTail):
             raise StreamBroken(f"the server reported an error mid-stream: {one_line(str(getattr(event, 'message', None) or 'unknown error'))}")
         elif not isinstance(kind, str):
             raise StreamBroken("unreadable stream event (no type)")
+        return None
 
     def _identify(self, response: Any) -> None:
         model, ident = getattr(response, "model", None), getattr(response, "id", None)
