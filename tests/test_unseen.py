@@ -177,6 +177,8 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '    "password": "SecurePass123!",\n',
     "const plainPassword = 'SecureP@ssw0rd123!';\n",
     "scan('auth_token=AbCdEfGhIjKlMnOpQrStUvWxYz012345==')\n",
+    "    credential: X509Credential | undefined;\n",
+    "  #tokenSource: OAuth2TokenSrc4 & Disposable;\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

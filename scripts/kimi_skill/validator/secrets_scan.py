@@ -236,7 +236,8 @@ def _code(value: str, rest: str) -> bool:
     """``value`` is an expression, not a literal: a call, an index, an attribute, an operator."""
     if "(" in value or "[" in value or DOTTED.match(value) or rest.startswith(("(", "[", ".", " +", " ?", " or ", " and ", " if ")):
         return True
-    return bool(IDENT.match(value)) and (rest[:1] in ("(", ".", "[") or rest.startswith(" ("))
+    # a call, an attribute or an index; or a TypeScript type (``credential: X509Credential | undefined``)
+    return bool(IDENT.match(value)) and (rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & ")))
 
 
 def secret_name(name: str) -> bool:
