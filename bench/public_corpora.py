@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """The key scanner on public scanners' own test material, split before anyone looked at it.
 
-    python3 bench/public_corpora.py [--mirrors /work/.mirror] [--half dev|held-out|both] [--show N]
+    python3 bench/public_corpora.py [--mirrors /work/.mirror] [--corpus all|noseyparker|kingfisher] [--half dev|held-out|both] [--show N]
 
 Sources (``fetch`` snapshots, never copied into this repository): the rule examples and
 negative examples of praetorian-inc/noseyparker, and the rule fixtures of secretlint/secretlint
-(``test/snapshots/<case>/input.*``, a secret where the expected output has messages). Each
+(``test/snapshots/<case>/input.*``, a secret where the expected output has messages); and,
+reported apart as a second corpus, the examples of mongodb/kingfisher's rules that noseyparker
+does not have (kingfisher grew out of noseyparker's rule set). Each
 example becomes one file. The split is by rule, fixed by a hash of the rule's name, and was made
 before any example was read: ``dev`` is what the scanner may be tuned on (``--show`` lists its
 misses and false alarms), ``held-out`` is only ever reported as totals. Each half prints, for
@@ -52,24 +54,34 @@ def _git(repo: Path, *args: str) -> bytes:
     return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, check=True).stdout
 
 
-def noseyparker(mirror: Path) -> list[Case]:
+def _rule_examples(repo: Path, source: str, folder: str, skip: set[str] = frozenset()) -> list[Case]:  # type: ignore[assignment]
+    """Rules in noseyparker's YAML shape (``examples``, ``negative_examples``), as cases."""
     import yaml
 
-    repo = mirror / "praetorian-inc+noseyparker" / "repo"
     if not repo.exists():
         return []
     cases = []
     for name in _git(repo, "ls-tree", "-r", "--name-only", "HEAD").decode().splitlines():
-        if "/rules/" not in name or not name.endswith(".yml"):
+        if folder not in name or not name.endswith(".yml"):
             continue
         data = yaml.safe_load(_git(repo, "show", f"HEAD:{name}"))
         for rule in data.get("rules", []) if isinstance(data, dict) else []:
             group = str(rule.get("id") or rule.get("name"))
-            for text in rule.get("examples") or []:
-                cases.append(Case("noseyparker", group, True, str(text), ".txt"))
-            for text in rule.get("negative_examples") or []:
-                cases.append(Case("noseyparker", group, False, str(text), ".txt"))
+            for secret, key in ((True, "examples"), (False, "negative_examples")):
+                for text in rule.get(key) or []:
+                    if str(text) not in skip:
+                        cases.append(Case(source, group, secret, str(text), ".txt"))
     return cases
+
+
+def noseyparker(mirror: Path) -> list[Case]:
+    return _rule_examples(mirror / "praetorian-inc+noseyparker" / "repo", "noseyparker", "/rules/")
+
+
+def kingfisher(mirror: Path, seen: list[Case]) -> list[Case]:
+    """mongodb/kingfisher grew out of noseyparker's rules: an example noseyparker already has
+    (tuned on or reported) is left out, so this source is material nobody here has read."""
+    return _rule_examples(mirror / "mongodb+kingfisher" / "repo", "kingfisher", "data/rules/", {c.text for c in seen})
 
 
 def secretlint(mirror: Path) -> list[Case]:
@@ -149,16 +161,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mirrors", default="/work/.mirror")
     parser.add_argument("--half", choices=("dev", "held-out", "both"), default="both")
+    parser.add_argument("--corpus", choices=("all", "noseyparker", "kingfisher"), default="all")
     parser.add_argument("--show", type=int, default=0, help="list N misses and false alarms (dev half only)")
     args = parser.parse_args()
     mirror = Path(args.mirrors)
-    cases = noseyparker(mirror) + secretlint(mirror)
-    if not cases:
-        print("no snapshots: fetch praetorian-inc/noseyparker and secretlint/secretlint first", file=sys.stderr)
+    first = noseyparker(mirror) + secretlint(mirror)
+    corpora = {"noseyparker + secretlint": first, "kingfisher (examples noseyparker lacks)": kingfisher(mirror, first)}
+    if not any(corpora.values()):
+        print("no snapshots: fetch praetorian-inc/noseyparker, secretlint/secretlint and mongodb/kingfisher first", file=sys.stderr)
         return 2
-    for chosen in ("dev", "held-out"):
-        if args.half in (chosen, "both"):
-            report(chosen, [c for c in cases if half(c.source, c.group) == chosen], args.show if chosen == "dev" else 0)
+    for label, cases in corpora.items():
+        if args.corpus not in ("all", label.split()[0]) or not cases:
+            continue
+        for chosen in ("dev", "held-out"):
+            if args.half in (chosen, "both"):
+                report(f"{label}, {chosen}", [c for c in cases if half(c.source, c.group) == chosen], args.show if chosen == "dev" else 0)
     return 0
 
 

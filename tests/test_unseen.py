@@ -237,6 +237,23 @@ def test_a_key_kept_in_comment_lines_is_caught(tmp_path, prefix):
     assert [f.kind for f in scan_text(commented)] == ["private key"]
 
 
+@pytest.mark.skipif(subprocess.run(["which", "ssh-keygen"], capture_output=True).returncode != 0, reason="ssh-keygen is not installed")
+@pytest.mark.parametrize("spell", ["concatenated", "escaped"])
+def test_an_openssh_key_under_another_header_is_caught(tmp_path, spell):
+    body = ssh_keygen(tmp_path, "ed25519").splitlines()[1:-1]
+    lines = ["-----BEGIN RSA PRIVATE KEY-----", *body, "-----END RSA PRIVATE KEY-----"]
+    code = " +\n".join(f'"{line}"' for line in lines) if spell == "concatenated" else '"' + "\\r\\n".join(lines) + '"'
+    assert [f.kind for f in scan_text(f"String key = {code};\n")] == ["private key"]
+
+
+@needs_openssl
+def test_an_encrypted_key_rewrapped_in_short_lines_is_caught(tmp_path):
+    head, body = openssl_key(tmp_path, "rsa", "-traditional", "-aes256").split("\n\n", 1)
+    flat = "".join(body.split("-----END")[0].split())
+    short = "\n".join(flat[i : i + 20] for i in range(0, len(flat), 20))
+    assert [f.kind for f in scan_text(f"{head}\n\n{short}\n-----END RSA PRIVATE KEY-----\n")] == ["private key"]
+
+
 def test_a_putty_key_file_is_caught_by_its_private_lines():
     import random
 
@@ -254,6 +271,7 @@ def test_an_ssh2_key_block_is_caught():
 @pytest.mark.parametrize("text", [
     "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n<your key here>\n-----END RSA PRIVATE KEY-----\n",
     "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIE\nxxxx\n-----END RSA PRIVATE KEY-----\n",
     "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIHq8cW0bWvP2Zt1Jd9Xk3QmR7sLpN4aYfE6uTg2oHc5B\nPrivate-Lines: 1\nXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
     "---- BEGIN SSH2 PUBLIC KEY ----\nAAAAB3NzaC1yc2EAAAADAQABAAABAQC7mZkq9Xp2Lr4fN8wYtJ1cVbH5sDgK3eQzUoPiMaRl\n---- END SSH2 PUBLIC KEY ----\n",
 ])

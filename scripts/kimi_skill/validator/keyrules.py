@@ -124,8 +124,8 @@ RULES: tuple[KeyRule, ...] = (
     _rule("telegram", "Telegram bot token", ":aa", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),
     _rule("discord", "Discord bot token", "discord", EDGE + r"([MN][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})" + END, ("DISCORD_TOKEN=M{a23}.{a6}.{u27}",)),
     # payments
-    _rule("stripe", "Stripe key", "_live_ _test_ _prod_", EDGE + r"((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,99})" + END,
-          ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}"), ("sk_live_{x24}", "pk_live_{a24}")),
+    _rule("stripe", "Stripe key", "_live_ _test_ _prod_", EDGE + r"((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99})" + END,
+          ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}", "sk_live_{a15}"), ("sk_live_{x24}", "pk_live_{a24}")),
     _rule("square", "Square token", "sq0atp- sq0csp- eaaa", EDGE + r"(sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60})" + END, ("SQUARE_ACCESS_TOKEN=sq0atp-{u22}",)),
     # clouds
     _rule("aws", "AWS access key", "akia asia abia acca a3t", r"(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
@@ -141,11 +141,16 @@ RULES: tuple[KeyRule, ...] = (
     _rule("databricks", "Databricks token", "dapi", EDGE + r"(dapi[a-fA-F0-9]{32}(?:-\d)?)" + END, ("DATABRICKS_TOKEN=dapi{h32}",)),
     _rule("heroku", "Heroku key", "hrku-", EDGE + r"(HRKU-[A-Za-z0-9_-]{60,})" + END, ("HEROKU_API_KEY=HRKU-AA{u58}",)),
     # services that issue UUIDs as keys: a UUID is a key only where the vendor is named
-    _rule("uuid-key", "API key (a UUID)", "heroku snyk postmark _authtoken npm",
+    _rule("uuid-key", "API key (a UUID)", "heroku snyk postmark _authtoken npm atlas",
           r"(?<![A-Za-z0-9-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])",
-          ("HEROKU_API_KEY={uuid}", "snyk_token: {uuid}", "X-Postmark-Server-Token: {uuid}", "//registry.npmjs.org/:_authToken={uuid}"),
-          ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}"), 3.0,
-          r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken"),
+          ("HEROKU_API_KEY={uuid}", "snyk_token: {uuid}", "X-Postmark-Server-Token: {uuid}", "//registry.npmjs.org/:_authToken={uuid}",
+           "MONGODB_ATLAS_PRIVATE_KEY={uuid}"),
+          ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}", "ATLAS_PROJECT_ID={uuid}"), 3.0,
+          r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken|atlas.{0,12}private.?(api.?)?key"),
+    _rule("airtable", "Airtable token", "airtable", EDGE + r"(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})" + END,
+          ("AIRTABLE_TOKEN=pat{a14}.{h64}", "const airtable = new Airtable({ apiKey: 'pat{a14}.{h64}' })"), ("airtable: pat{X14}.{x64}",)),
+    _rule("beamer", "Beamer key", "beamer", EDGE + r"(b_[A-Za-z0-9=_-]{44})" + END, ("BEAMER_API_KEY=b_{u44}", "beamer = 'b_{l44}'"), ("beamer: b_{X44}",)),
+    _rule("frameio", "Frame.io token", "fio-u-", EDGE + r"(fio-u-[A-Za-z0-9_=-]{64})" + END, ("FRAMEIO_TOKEN=fio-u-{u64}",), ("fio-u-{X64}",)),
     _rule("grafana", "Grafana token", "glc_ glsa_ eyjrijoi", EDGE + r"(glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})" + END,
           ("GRAFANA_TOKEN=glsa_{a32}_{h8}", "token: glc_{b60}"), ("glc_...",)),
     # developer tools
