@@ -231,7 +231,7 @@ def test_a_key_spelled_as_concatenated_string_literals_is_caught(tmp_path):
 
 
 @needs_openssl
-@pytest.mark.parametrize("prefix", ["# ", "// ", " * ", "> ", "-- "])
+@pytest.mark.parametrize("prefix", ["# ", "// ", " * ", "> ", "-- ", "- "])
 def test_a_key_kept_in_comment_lines_is_caught(tmp_path, prefix):
     commented = "".join(f"{prefix}{line}\n" for line in openssl_key(tmp_path).splitlines())
     assert [f.kind for f in scan_text(commented)] == ["private key"]
@@ -316,3 +316,48 @@ def test_a_colon_in_a_one_line_value_is_only_a_warning(tmp_path):
     folder = skill(tmp_path / "helper", "name: helper\ndescription: Use this skill when: someone asks.\n")
     result = validate(str(folder))
     assert result.returncode == 0 and "WARNING frontmatter-colon" in result.stdout
+
+
+# a private key block in the containers real files keep it in ---------------------------------------
+
+@pytest.fixture(scope="module")
+def fresh_keys(tmp_path_factory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("keys")
+    made = {}
+    steps = {
+        "rsa": [["openssl", "genrsa", "-traditional", "-out", "rsa", "1024"]],
+        "ed25519-pkcs8": [["openssl", "genpkey", "-algorithm", "ed25519", "-out", "ed25519-pkcs8"]],
+        "encrypted-pkcs8": [["openssl", "genrsa", "-out", "plain", "1024"], ["openssl", "pkcs8", "-topk8", "-in", "plain", "-out", "encrypted-pkcs8", "-passout", "pass:x"]],
+        "openssh": [["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "openssh"]],
+    }
+    for name, commands in steps.items():
+        try:
+            for command in commands:
+                subprocess.run(command, cwd=folder, check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        made[name] = (folder / name).read_text()
+    return made
+
+
+CONTAINERS = {
+    "yaml block": lambda lines: "tls:\n  private_key: |\n" + "".join(f"    {line}\n" for line in lines),
+    "json string": lambda lines: json.dumps({"key": "\n".join(lines) + "\n"}),
+    "env with spaces": lambda lines: 'PRIVATE_KEY="' + " ".join(lines) + '"\n',
+    "env with \\n": lambda lines: 'PRIVATE_KEY="' + "\\n".join(lines) + '"\n',
+    "xml element": lambda lines: "<key>" + "\n".join(lines) + "</key>\n",
+    "terraform heredoc": lambda lines: "private_key = <<EOT\n" + "\n".join(lines) + "\nEOT\n",
+    "js concatenation": lambda lines: "const k = " + " +\n".join(f"'{line}\\n'" for line in lines) + ";\n",
+    "crlf": lambda lines: "\r\n".join(lines) + "\r\n",
+    "java array": lambda lines: "String[] k = {\n" + ",\n".join(f'  "{line}"' for line in lines) + "\n};\n",
+    "markdown list": lambda lines: "".join(f"- {line}\n" for line in lines),
+}
+
+
+@pytest.mark.parametrize("container", list(CONTAINERS))
+@pytest.mark.parametrize("kind", ["rsa", "ed25519-pkcs8", "encrypted-pkcs8", "openssh"])
+def test_a_private_key_block_is_caught_in_every_container(fresh_keys, kind, container):
+    if kind not in fresh_keys:
+        pytest.skip(f"cannot make a {kind} key here")
+    text = CONTAINERS[container](fresh_keys[kind].strip().splitlines())
+    assert "private key" in [f.kind for f in scan_text(text)]

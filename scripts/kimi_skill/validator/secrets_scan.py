@@ -90,8 +90,8 @@ PRIVATE_KEY = re.compile(r"-----BEGIN ?([A-Z0-9_ -]{0,60}PRIVATE KEY)(?: BLOCK)?
 BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:, Comment:, Encryption:, ...
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
-# A key kept in a comment, a Markdown quote or a C string: the body line starts after these.
-COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|%|\bREM\b)[ \t]*")
+# A key kept in a comment, a Markdown quote or list, or a C string: the body line starts after these.
+COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|-(?=[ \t])|%|\bREM\b)[ \t]*")
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 SHORT_BASE64 = re.compile(r"^[A-Za-z0-9+/=]{1,23}$")
 HEADER = re.compile(
