@@ -179,9 +179,21 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "scan('auth_token=AbCdEfGhIjKlMnOpQrStUvWxYz012345==')\n",
     "    credential: X509Credential | undefined;\n",
     "  #tokenSource: OAuth2TokenSrc4 & Disposable;\n",
+    "\tsectionKey: TELEGRAM_CHANNEL$1,\n",
+    "The cache key a8f2k9d0q1w3e5r7t9yZ is derived from the path\n",
+    "gpg --recv-keys 7F3E9A2B4C6D8E0F1A3B5C7D9E1F3A5B7C9D1E3F\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
+
+
+@pytest.mark.parametrize("name, value", [
+    ("nimble SECRET", "N2kxq5vKN6S7" "M9Jp0vHK8z2Qwy6V8d"),
+    ("Using token", "0A7n8RcKjf8v" "F9U8X6aY6oD9"),
+    ("eventbrite secretkey", "X7W8HTTHLVYX" "PPVRZJZS"),
+])
+def test_a_value_after_a_secrets_name_and_blanks_is_caught(name, value):
+    assert [f.kind.startswith("value of") for f in scan_text(f"{name} {value}\n")] == [True]
 
 
 def ssh_keygen(tmp_path: Path, kind: str) -> str:

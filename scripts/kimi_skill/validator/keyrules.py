@@ -128,8 +128,8 @@ RULES: tuple[KeyRule, ...] = (
           ("STRIPE_SECRET_KEY=sk_live_{a24}", "stripe.api_key = 'sk_test_{a24}'", "rk_live_{a99}", "sk_live_{a15}"), ("sk_live_{x24}", "pk_live_{a24}")),
     _rule("square", "Square token", "sq0atp- sq0csp- eaaa", EDGE + r"(sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60})" + END, ("SQUARE_ACCESS_TOKEN=sq0atp-{u22}",)),
     # clouds
-    _rule("aws", "AWS access key", "akia asia abia acca a3t", r"(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
-          ("aws_access_key_id = AKIA{B16}",), ("AKIAIOSFODNN7EXAMPLE", "AKIA{X16}")),
+    _rule("aws", "AWS access key", "akia asia abia acca a3t", r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])",
+          ("aws_access_key_id = AKIA{B16}", "aws_access_key_id=AKIA{B16}\n"), ("AKIAIOSFODNN7EXAMPLE", "AKIA{X16}", "data:application/wasm;base64,xyzQ{a8}ABIA{B16}q{a8}")),
     _rule("aws-secret", "AWS secret key", "aws secret_access", EDGE + r"([A-Za-z0-9/+]{40})" + END,
           ("aws_secret_access_key = {b40}", 'AWS_SECRET_ACCESS_KEY: "{b40}"'), ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",), 4.0,
           r"aws.{0,20}secret|secret.{0,20}access"),

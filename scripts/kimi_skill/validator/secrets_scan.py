@@ -109,6 +109,12 @@ SECRET_WORD = re.compile(r"secret|passw|pwd|cred|token|key")
 ASSIGN_TAIL = re.compile(
     r"""(?i)((?:secret|passw(?:or)?d|pwd|credential|creds|token|key)[A-Za-z0-9_-]*)(?:\\?["'])?\]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*(?:\[\s*)?(?:\\?["'])?([^\s"'`,;)}\]\\<&]+)"""
 )
+# ``nimble SECRET N2kx...``, ``Using token 0A7n...``: a secret's name, blanks, then the value, as
+# documents, logs and pasted notes write it. Tried only where no ``=``/``:`` form matched.
+SPACED_TAIL = re.compile(
+    r"""(?i)((?:secret|passw(?:or)?d|token|key|apikey|credential)[A-Za-z0-9_-]*)[ \t]+["'`]?([A-Za-z0-9+/_.=-]{16,200})["'`]?(?=[\s,;.)]|$)"""
+)
+PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
@@ -226,7 +232,8 @@ def is_placeholder(value: str, prefixed: bool = False) -> bool:
         return True
     if PLACEHOLDER_RE.search(value.lower()):
         return True
-    if not prefixed and IDENT.match(value) and (not any(c.isdigit() for c in value) or SNAKE_NAME.match(value)):
+    named = re.sub(r"\$\d+$", "", value)  # TELEGRAM_CHANNEL$1: a bundler's renamed variable
+    if not prefixed and IDENT.match(value) and (not any(c.isdigit() for c in named) or SNAKE_NAME.match(named)):
         return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
     if len(set(value)) <= 4 or max(Counter(value).values()) > len(value) * 0.4:
         return True  # sk-aaaaaaaa1aaaa...: padded
@@ -615,13 +622,25 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
         if word.start() < covered:
             continue
         tail = ASSIGN_TAIL.match(line, word.start())
-        if tail is None:
-            continue
+        spaced = tail is None
+        if spaced:
+            tail = SPACED_TAIL.match(line, word.start())
+            if tail is None:
+                continue
         covered = tail.end(1)
         start = word.start()
         while start and line[start - 1] in NAME_CHARS:
             start -= 1
-        yield line[start : tail.end(1)], tail.group(2), tail.start(2), tail.end(2), False
+        name = line[start : tail.end(1)]
+        if spaced:
+            if start and line[start - 1] not in " \t\"'`([{":
+                continue  # inside another token: a path, a URL, an expression
+            before = PREVIOUS_WORD.search(line, 0, start)
+            # ``cache key``, ``public key``, ``signing key``: the word before says what the key is
+            name = f"{before.group(1)}_{name}" if before else name
+            if HEX.match(tail.group(2)) and not re.search(r"(?i)secret|token|passw", name):
+                continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public
+        yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
         if needs in line:
             for match in pattern.finditer(line):
