@@ -623,10 +623,9 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
             continue
         tail = ASSIGN_TAIL.match(line, word.start())
         spaced = tail is None
-        if spaced:
-            tail = SPACED_TAIL.match(line, word.start())
-            if tail is None:
-                continue
+        tail = tail or SPACED_TAIL.match(line, word.start())
+        if tail is None:
+            continue
         covered = tail.end(1)
         start = word.start()
         while start and line[start - 1] in NAME_CHARS:
