@@ -182,6 +182,11 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "\tsectionKey: TELEGRAM_CHANNEL$1,\n",
     "The cache key a8f2k9d0q1w3e5r7t9yZ is derived from the path\n",
     "gpg --recv-keys 7F3E9A2B4C6D8E0F1A3B5C7D9E1F3A5B7C9D1E3F\n",
+    "  - Release GPG key: 9554F04D7259F04124DE6B476D5A82AC7E37093B\n",
+    "parse('x:/resource?key=value%23still-query#first')\n",
+    "parse('uri://us\\xA0er:pa\\uD7FFss@example.com:123/')\n",
+    "\tKey: '1min_35sec.mp4'\n",
+    "playwright-cli cookie-set remember_me token123 --expires=1893456000\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

@@ -112,7 +112,7 @@ ASSIGN_TAIL = re.compile(
 # ``nimble SECRET N2kx...``, ``Using token 0A7n...``: a secret's name, blanks, then the value, as
 # documents, logs and pasted notes write it. Tried only where no ``=``/``:`` form matched.
 SPACED_TAIL = re.compile(
-    r"""(?i)((?:secret|passw(?:or)?d|token|key|apikey|credential)[A-Za-z0-9_-]*)[ \t]+["'`]?([A-Za-z0-9+/_.=-]{16,200})["'`]?(?=[\s,;.)]|$)"""
+    r"""(?i)((?:secret|passw(?:or)?d|token|key|apikey|credential)[A-Za-z0-9_-]*)[ \t]+["'`]?([A-Za-z0-9][A-Za-z0-9+/_.=-]{15,199})["'`]?(?=[\s,;.)]|$)"""
 )
 PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -137,6 +137,7 @@ PLACEHOLDER_WORDS = (
     "key_here", "not-a-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
     "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here",
 )
+ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
     r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
@@ -159,6 +160,11 @@ TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
 SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z]?[a-z]{1,14}(?:[A-Z][a-z]{1,14}){0,3}\d{0,4}|\d+|)$")
 PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
 PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$")
+FILE_NAME = re.compile(  # 1min_35sec.mp4: a file's name, even without a folder
+    r"(?i)^[\w.-]+\.(?:mp[34]|m4a|wav|ogg|webm|mov|avi|mkv|png|jpe?g|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|csv|tsv|txt|md|json|ya?ml|toml|xml|html?|zip|tar|gz|tgz|7z|rar|exe|dll|so|dylib|bin|iso|dmg|apk|jar|whl|py|js|ts|go|rs|rb|java|sh|log|db|sqlite|bak)$"
+)
+# a hex value on a line about signatures or digests is a fingerprint or a digest, never a secret
+HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
 # keys published in vendors' documentation as examples (AWS's access key pair), with any ending
 DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG")
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
@@ -232,6 +238,8 @@ def is_placeholder(value: str, prefixed: bool = False) -> bool:
         return True
     if PLACEHOLDER_RE.search(value.lower()):
         return True
+    if not prefixed and ILLUSTRATIVE_START.match(value):
+        return True  # value%23still-query, string-1: a word that stands for any value
     named = re.sub(r"\$\d+$", "", value)  # TELEGRAM_CHANNEL$1: a bundler's renamed variable
     if not prefixed and IDENT.match(value) and (not any(c.isdigit() for c in named) or SNAKE_NAME.match(named)):
         return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
@@ -274,7 +282,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
         return False  # publishable keys and public keys are meant to be shared
     if _illustrative(value):
         return False  # my-secret-token-12345, xoxp-1234-1234-1234-...: words or a repeated group
-    if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value):
+    if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value) or FILE_NAME.match(value):
         return False  # path-key@3.1.1, someone@example.org, models/exp-42.pkl
     if any(word in value.lower() for word in SELF_DESCRIBING):
         return False  # user_password_123!: a value that names itself is an illustration
@@ -443,6 +451,8 @@ def password_like(password: str) -> bool:
     """An explicit password (``curl -u``, Basic, a URL's userinfo): shorter is fine when it is mixed."""
     if is_placeholder(password) or len(password) < 8 or any(word in password.lower() for word in SELF_DESCRIBING):
         return False
+    if "\\u" in password or "\\x" in password:
+        return False  # pa\uD7FFss: a string escape in a parser's test, not a typed password
     if len(password) >= 12:
         mixed_letters = password.isalpha() and not password.islower() and not password.isupper() and entropy(password) >= 3.5
         return mixed_letters or looks_random(password, "password", short_ok=True)
@@ -656,6 +666,8 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
             continue  # x:Key="..." names a XAML resource
+        if HEX.match(value) and HEX_CONTEXT.search(line):
+            continue  # Release GPG key: 9554F04D...: a fingerprint
         if not looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name))):
             continue
         found = hit(start, f"value of {name}", value, None if argv else False)
