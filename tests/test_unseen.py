@@ -187,6 +187,9 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "parse('uri://us\\xA0er:pa\\uD7FFss@example.com:123/')\n",
     "\tKey: '1min_35sec.mp4'\n",
     "playwright-cli cookie-set remember_me token123 --expires=1893456000\n",
+    "        private_key: PKCS7PrivateKeyTypes,\n",
+    "mhu = MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')\n",
+    "'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote
 
 from .keyrules import RULES, KeyRule, real_jwt
 
@@ -134,9 +135,10 @@ COMMAND_HINT = re.compile(r"(?i)(^\s*(export|set|setx)\s|\$env:|\bcurl\b|\bwget\
 PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
-    "key_here", "not-a-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
+    "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
     "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here",
 )
+CAMEL_WORD = re.compile(r"[A-Z][a-z]{2,}")  # the words of a type's name: PKCS7PrivateKeyTypes
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
@@ -252,7 +254,12 @@ def _code(value: str, rest: str) -> bool:
     """``value`` is an expression, not a literal: a call, an index, an attribute, an operator."""
     if "(" in value or "[" in value or DOTTED.match(value) or rest.startswith(("(", "[", ".", " +", " ?", " or ", " and ", " if ")):
         return True
-    # a call, an attribute or an index; or a TypeScript type (``credential: X509Credential | undefined``)
+    # a call, an attribute or an index; or a type (``credential: X509Credential | undefined``,
+    # ``private_key: PKCS7PrivateKeyTypes,``: an unquoted CamelCase name before "," or ")")
+    if IDENT.match(value) and rest[:1] in (",", ")") and value[:1].isupper():
+        words = sum(len(w) for w in CAMEL_WORD.findall(value))
+        if words >= len(value) * 0.6:
+            return True
     return bool(IDENT.match(value)) and (rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & ")))
 
 
@@ -451,8 +458,10 @@ def password_like(password: str) -> bool:
     """An explicit password (``curl -u``, Basic, a URL's userinfo): shorter is fine when it is mixed."""
     if is_placeholder(password) or len(password) < 8 or any(word in password.lower() for word in SELF_DESCRIBING):
         return False
-    if "\\u" in password or "\\x" in password:
-        return False  # pa\uD7FFss: a string escape in a parser's test, not a typed password
+    if "\\u" in password or "\\x" in password or "," in password:
+        return False  # pa\uD7FFss: a string escape in a parser's test; host:1,user:pw@: a multi-host URL
+    if "%" in password and PLACEHOLDER_RE.search(unquote(password).translate(LEET).lower()):
+        return False  # not-re%40l: a placeholder, percent-encoded and spelled in leet
     if len(password) >= 12:
         mixed_letters = password.isalpha() and not password.islower() and not password.isupper() and entropy(password) >= 3.5
         return mixed_letters or looks_random(password, "password", short_ok=True)
