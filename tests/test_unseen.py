@@ -188,6 +188,7 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "\tKey: '1min_35sec.mp4'\n",
     "playwright-cli cookie-set remember_me token123 --expires=1893456000\n",
     "        private_key: PKCS7PrivateKeyTypes,\n",
+    "  - key: flexString2Label\n",
     "mhu = MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')\n",
     "'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'\n",
 ])
