@@ -23,6 +23,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _git(repo: Path, *args: str) -> bytes:
     return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, check=True).stdout
 
 
-def _rule_examples(repo: Path, source: str, folder: str, skip: set[str] = frozenset()) -> list[Case]:  # type: ignore[assignment]
+def _rule_examples(repo: Path, source: str, folder: str, skip: Collection[str] = ()) -> list[Case]:
     """Rules in noseyparker's YAML shape (``examples``, ``negative_examples``), as cases."""
     import yaml
 

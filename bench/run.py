@@ -56,8 +56,8 @@ def wall(cmd: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(times)
 
 
-def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; it prints its own elapsed seconds. Returns (seconds, peak MiB)."""
+def _child(code: str, env: dict[str, str]) -> tuple[list[str], float]:
+    """Run ``code`` in a fresh interpreter. Returns (the lines it printed, peak MiB)."""
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen([PY, "-c", code], env=env, stdout=out, stderr=subprocess.PIPE, cwd=SCRIPTS)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -65,16 +65,19 @@ def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
         text = out.read().decode().strip().splitlines()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench child failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return float(text[-1]), usage.ru_maxrss / 1024
+    return text, usage.ru_maxrss / 1024
+
+
+def timed_child(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """``code`` prints its own elapsed seconds last. Returns (seconds, peak MiB)."""
+    text, peak = _child(code, env)
+    return float(text[-1]), peak
 
 
 def stream_child(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the client) of a stream child, which prints both."""
-    with tempfile.TemporaryFile() as out:
-        subprocess.run([PY, "-c", code], env=env, stdout=out, check=True, cwd=SCRIPTS)
-        out.seek(0)
-        cpu, took = out.read().decode().split()[-2:]
-    return float(took), float(cpu)
+    """A stream child prints its CPU seconds, then its wall seconds. Returns (wall, CPU)."""
+    text, _ = _child(code, env)
+    return float(text[-1]), float(text[-2])
 
 
 OURS = textwrap.dedent("""

@@ -94,7 +94,7 @@ BLOCK_LINES = 12  # lines after a block's first line that may hold headers befor
 # A key kept in a comment, a Markdown quote or list, or a C string: the body line starts after these.
 COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|-(?=[ \t])|%|\bREM\b)[ \t]*")
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
-SHORT_BASE64 = re.compile(r"^[A-Za-z0-9+/=]{1,23}$")
+BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")
 HEADER = re.compile(
     r"""(?i)(?<![\w-])((?:proxy-)?authorization|x-goog-api-key|(?:x-)?[\w-]*api-?(?:key|token)|x-auth-token|x-access-token|private-token|x-token)"""
     r"""["'`]?\s*[:=,]\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
@@ -116,6 +116,7 @@ SPACED_TAIL = re.compile(
     r"""(?i)((?:secret|passw(?:or)?d|token|key|apikey|credential)[A-Za-z0-9_-]*)[ \t]+["'`]?([A-Za-z0-9][A-Za-z0-9+/_.=-]{15,199})["'`]?(?=[\s,;.)]|$)"""
 )
 PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
+SAYS_SECRET = re.compile(r"(?i)secret|token|passw")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
@@ -139,6 +140,7 @@ PLACEHOLDER_WORDS = (
     "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here",
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]{2,}")  # the words of a type's name: PKCS7PrivateKeyTypes
+BUNDLER_SUFFIX = re.compile(r"\$\d+$")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
@@ -242,7 +244,7 @@ def is_placeholder(value: str, prefixed: bool = False) -> bool:
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
         return True  # value%23still-query, string-1: a word that stands for any value
-    named = re.sub(r"\$\d+$", "", value)  # TELEGRAM_CHANNEL$1: a bundler's renamed variable
+    named = BUNDLER_SUFFIX.sub("", value)  # TELEGRAM_CHANNEL$1: a bundler's renamed variable
     if not prefixed and IDENT.match(value) and (not any(c.isdigit() for c in named) or SNAKE_NAME.match(named)):
         return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
     if len(set(value)) <= 4 or max(Counter(value).values()) > len(value) * 0.4:
@@ -254,13 +256,13 @@ def _code(value: str, rest: str) -> bool:
     """``value`` is an expression, not a literal: a call, an index, an attribute, an operator."""
     if "(" in value or "[" in value or DOTTED.match(value) or rest.startswith(("(", "[", ".", " +", " ?", " or ", " and ", " if ")):
         return True
+    if not IDENT.match(value):
+        return False
     # a call, an attribute or an index; or a type (``credential: X509Credential | undefined``,
     # ``private_key: PKCS7PrivateKeyTypes,``: an unquoted CamelCase name before "," or ")")
-    if IDENT.match(value) and rest[:1] in (",", ")") and value[:1].isupper():
-        words = sum(len(w) for w in CAMEL_WORD.findall(value))
-        if words >= len(value) * 0.6:
-            return True
-    return bool(IDENT.match(value)) and (rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & ")))
+    if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= len(value) * 0.6:
+        return True
+    return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
 
 def secret_name(name: str) -> bool:
@@ -321,11 +323,12 @@ def _wordy(value: str) -> bool:
     digits never is; random lower-case letters alone have a fifth vowels, words two fifths."""
     runs = WORD_RUN.findall(value)
     covered = sum(len(run) for run in runs)
-    if covered < len(value) * (0.8 if any(c.isupper() for c in value) else 0.9):
+    camel = any(c.isupper() for c in value)
+    if covered < len(value) * (0.8 if camel else 0.9):
         return False
     vowels = sum(run.lower().count(v) for run in runs for v in "aeiouy")
     # CamelCase words (flexString2Label) are already unlike random text by their coverage alone
-    return vowels >= covered * (0.25 if any(c.isupper() for c in value) else 0.3)
+    return vowels >= covered * (0.25 if camel else 0.3)
 
 
 LEET = str.maketrans("@40315$7!", "aaoielsti")
@@ -556,9 +559,10 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
             continue
         if kind == "PuTTY-User-Key-File":
             continue
-        if body and not BASE64_BODY.match(bare) and not SHORT_BASE64.match(bare):
+        whole_line = BASE64_LINE.match(bare)
+        if body and not whole_line:
             break
-        if SHORT_BASE64.match(bare) and len(bare) < 24:
+        if whole_line and len(bare) < 24:
             body += bare  # a body in short lines (hand-wrapped, or cut by a test's author): read on
             if len(body) >= 64:
                 break
@@ -657,7 +661,7 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
             before = PREVIOUS_WORD.search(line, 0, start)
             # ``cache key``, ``public key``, ``signing key``: the word before says what the key is
             name = f"{before.group(1)}_{name}" if before else name
-            if HEX.match(tail.group(2)) and not re.search(r"(?i)secret|token|passw", name):
+            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name):
                 continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
