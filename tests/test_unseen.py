@@ -5,8 +5,10 @@ catches the key shapes public scanners test for."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -191,6 +193,29 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "  - key: flexString2Label\n",
     "mhu = MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')\n",
     "'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'\n",
+    # found on skill collections nobody tuned to (the dev half of a new split)
+    '"citation_key": "Devlin2019BERT",\n',
+    "experiment_key: 0c4a1c4a90664f2a8084e600b19a9d7\n",
+    "def sign_data(data: bytes, private_key: Ed25519PrivateKey) -> bytes:\n",
+    'LOKI_TEST_SECRET="s3cr3t-value" bash -c "true"\n',
+    "  password: c3VwZXItc2VjcmV0LXBhc3N3b3Jk\n",
+    "INTERCOM_ACCESS_TOKEN=dG9rOmRldl90b2tlbl9oZXJl\n",
+    'fly secrets set INTERCOM_ACCESS_TOKEN="dG9rOi4uLg=="\n',
+    'key="scrna/batch_1_3",\n',
+    'DOI_TOKEN = "10.1186/s41239-026-00585-x"\n',
+    "Full URL: `?token=;script-src-elem%20`\n",
+    "n.key=P.FS:e.keyCode===221&&x(n)\n",
+    "let apiKey = parsed._positional[0] || parsed.key;\n",
+    "(payments, billing, spend authorization, Terraform/k8s/infra changes)\n",
+    'var POSTHOG_KEY = "phc_ya0vGBru41AJWtGNfZZ8H9W4yjoZy4KON0nnayS7s87";\n',
+    "- API Key: `sk_test_4eC39HqLyjWDarjtT1zdp7dc`\n",
+    "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.payload.sig\n",
+    "const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.abc-_DEF123'\n",
+    "const secret = 'xoxb-SECRET-LEAK-CANARY-9f0e1d2c3b4a'\n",
+    '{"GOOGLE_API_KEY": "AIzaSyTest123"}\n',
+    "sub2api key (1Password `2eeg5h4n3st6kcmt3icjhfjiiy`)\n",
+    '<img src="https://x.appspot.com/o/a.png?alt=media&amp;token=99013e3d-30cb-43c2-bef2-97f8770a2801">\n',
+    "interseller_SECRET_key=123e4567-e89b-12d3-a456-426614174000\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -310,6 +335,10 @@ def test_key_blocks_without_a_key_in_them_are_left_alone(text):
     "HEROKU_API_KEY={uuid}",
     "X-Postmark-Server-Token: {uuid}",
     "license_key: eu01xx{h30}NRAL",
+    "SNYK_TOKEN={uuid}",
+    'api_secret = "{uuid}"',
+    'VAULT_CLIENT_TOKEN="s.{a26}"',
+    "export MAPBOX_TOKEN=tk.eyJ{u40}.{u22}",
 ])
 def test_vendor_key_shapes_are_caught(template):
     import random
@@ -324,6 +353,34 @@ def test_vendor_key_shapes_are_caught(template):
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))
+
+
+def _random_text(length: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(string.ascii_letters + string.digits + "#$%!") for _ in range(length))
+
+
+def test_base64_of_a_generated_password_is_caught_and_base64_of_words_is_not():
+    encoded = base64.b64encode(_random_text(16, 5).encode()).decode()
+    words = base64.b64encode(b"my-secret-password-here").decode()
+    assert [f.value for f in scan_text(f"  password: {encoded}\n  secret: {words}\n")] == [encoded]
+
+
+def test_a_password_with_an_equals_sign_inside_is_caught():
+    password = _random_text(8, 6) + "=" + _random_text(7, 7)
+    assert [f.value for f in scan_text(f'connectionString="Server=db; password= {password}"\n')] == [password]
+
+
+def test_a_jwt_whose_claims_say_demo_is_a_sample():
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    signature = _random_text(43, 8).replace("#", "_").replace("$", "-").replace("%", "x").replace("!", "y")
+    demo = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'iss': 'supabase-demo', 'role': 'anon'})}.{signature}"
+    real = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'iss': 'supabase', 'role': 'service_role'})}.{signature}"
+    assert [f.value for f in scan_text(f"ANON_KEY={demo}\nSERVICE_KEY={real}\n")] == [real]
 
 
 def test_a_colon_in_a_continuation_line_of_a_plain_value_is_refused_by_every_host(tmp_path):

@@ -66,16 +66,23 @@ def _b64json(part: str) -> object:
 
 
 JWT_SAMPLES = ("1234567890", "John Doe", "1516239022")  # the claims of the jwt.io sample token
+SAMPLE_CLAIM = re.compile(r"(?i)demo|example|sample|placeholder|dummy|fake")
 
 
 def real_jwt(value: str) -> bool:
-    """A JWT whose header decodes, and not the jwt.io sample that documentation everywhere copies."""
-    header, payload = value.split(".")[:2]
+    """A signed JWT whose header and claims decode, and not a sample: the jwt.io token that
+    documentation everywhere copies, or one whose claims say demo (Supabase's local keys)."""
+    header, payload, signature = [*value.split("."), "", ""][:3]
     decoded_header = _b64json(header)
     if not isinstance(decoded_header, dict) or "alg" not in decoded_header:
         return False
+    if not payload.startswith("eyJ"):
+        return False  # eyJhbGciOi....payload.sig: an illustration of the shape
+    if str(decoded_header.get("alg")).lower() != "none" and len(signature.rstrip("=")) < 32:
+        return False  # HS256 signs in 43 characters, RS256 in 342: a stub signature is hand-written
     claims = _b64json(payload)
-    return not (isinstance(claims, dict) and any(str(v) in JWT_SAMPLES for v in claims.values()))
+    values = [str(v) for v in claims.values()] if isinstance(claims, dict) else []
+    return not any(v in JWT_SAMPLES or SAMPLE_CLAIM.search(v) for v in values)
 
 
 RULES: tuple[KeyRule, ...] = (
@@ -196,8 +203,8 @@ RULES: tuple[KeyRule, ...] = (
     _rule("facebook", "Facebook token", "eaa facebook", r"(?:(?<![A-Za-z0-9])(EAA[MC][A-Za-z0-9]{100,})|facebook.{0,20}?(?<!\d)(\d{15,16}\|[A-Za-z0-9_-]{27,40}))" + END,
           ("FB_ACCESS_TOKEN=EAAM{a120}", "facebook {d16}|{u27}")),
     _rule("sourcegraph", "Sourcegraph token", "sgp_", EDGE + r"(sgp_(?:local_|[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40})" + END, ("SRC_ACCESS_TOKEN=sgp_{h16}_{h40}", "token: sgp_local_{h40}")),
-    _rule("vault", "HashiCorp Vault token", "hvs. hvb. vault", EDGE + r"((?:hvs|hvb)\.[A-Za-z0-9_-]{90,}|s\.[A-Za-z0-9]{24})" + END,
-          ("VAULT_TOKEN=hvs.{u94}", "vault token: s.{a24}"), ("os.path",), 3.0, r"vault|hvs\.|hvb\.|token"),
+    _rule("vault", "HashiCorp Vault token", "hvs. hvb. vault", EDGE + r"((?:hvs|hvb)\.[A-Za-z0-9_-]{90,}|s\.[A-Za-z0-9]{24,30})" + END,
+          ("VAULT_TOKEN=hvs.{u94}", "vault token: s.{a24}", 'VAULT_CLIENT_TOKEN="s.{a26}"'), ("os.path",), 3.0, r"vault|hvs\.|hvb\.|token"),
     _rule("onepassword", "1Password service account token", "ops_eyj", EDGE + r"(ops_eyJ[A-Za-z0-9+/]{250,}={0,3})" + END, ("OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b260}",)),
     _rule("artifactory", "Artifactory key", "akcp cmvmdgtu", EDGE + r"(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + END, ("ARTIFACTORY_API_KEY=AKCp{a69}",)),
     _rule("alibaba", "Alibaba Cloud key", "ltai", r"(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{20})(?![A-Za-z0-9])", ("ALIBABA_ACCESS_KEY_ID=LTAI{a20}",)),
@@ -227,7 +234,9 @@ RULES: tuple[KeyRule, ...] = (
     _rule("octopus", "Octopus Deploy key", "api-", r"(?<![A-Za-z0-9])(API-[A-Z0-9]{26})(?![A-Za-z0-9])", ("OCTOPUS_API_KEY=API-{U26}",), ("API-VERSION-HEADER-NAME-IS-HERE",)),
     _rule("mailchimp", "Mailchimp key", "-us", EDGE + r"([a-f0-9]{32}-us\d{1,2})" + END, ("MAILCHIMP_API_KEY={h32}-us18",)),
     _rule("maxmind", "MaxMind license key", "_mmk", EDGE + r"([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)" + END, ("MAXMIND_LICENSE_KEY={a6}_{a29}_mmk",)),
-    _rule("mapbox", "Mapbox secret token", "sk.eyj", EDGE + r"(sk\.eyJ[A-Za-z0-9_-]{50,}\.[A-Za-z0-9_-]{22})" + END, ("MAPBOX_TOKEN=sk.eyJ{u60}.{u22}",)),
+    # secret (sk.) and temporary (tk.) tokens; the middle part grows with the account's name
+    _rule("mapbox", "Mapbox secret token", "sk.eyj tk.eyj", EDGE + r"((?:sk|tk)\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{22})" + END,
+          ("MAPBOX_TOKEN=sk.eyJ{u60}.{u22}", "export MAPBOX_SECRET_TOKEN=sk.eyJ{u40}.{u22}", "accessToken = 'tk.eyJ{u70}.{u22}'")),
     _rule("yandex", "Yandex Cloud key", "aqvn ycaj t1.", EDGE + r"(AQVN[A-Za-z0-9_-]{35,38}|YC[A-Za-z0-9_-]{38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2})" + END, ("YC_API_KEY=AQVN{u36}",), ("YCSB-BENCHMARK",), 3.0, r"yandex|yc_|aqvn|t1\."),
     _rule("duffel", "Duffel token", "duffel_", EDGE + r"(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})" + END, ("DUFFEL_TOKEN=duffel_live_{u43}",)),
     _rule("definednetworking", "Defined Networking key", "dnkey-", EDGE + r"(dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52})" + END, ("DN_API_KEY=dnkey-{h26}-{h52}",)),

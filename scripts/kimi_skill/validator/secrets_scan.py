@@ -97,7 +97,7 @@ BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")
 HEADER = re.compile(
     r"""(?i)(?<![\w-])((?:proxy-)?authorization|x-goog-api-key|(?:x-)?[\w-]*api-?(?:key|token)|x-auth-token|x-access-token|private-token|x-token)"""
-    r"""["'`]?\s*[:=,]\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
+    r"""(?:["'`]\s*[:=,]|\s*[:=])\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
     r"""([^\s"'`\\,;)}\]<>&]+)"""
 )
 HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?(?:key|token)$|auth-token$|access-token$|private-token$|^x-token$")
@@ -137,9 +137,9 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
-    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here",
+    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123",
 )
-CAMEL_WORD = re.compile(r"[A-Z][a-z]{2,}")  # the words of a type's name: PKCS7PrivateKeyTypes
+CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
@@ -149,14 +149,28 @@ NOT_SECRET_NAMES = re.compile(
     r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
-    r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation)[_-]?keys?$|"
+    r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample)[_-]?keys?$|(?<![a-z0-9])1password|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
     r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
+# behind a bare ``key`` or ``id`` a UUID is far more often a record's identifier
+UUID_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|token|access[_-]?key|license[_-]?key|auth[_-]?key)$")
+# the UUIDs of RFC 9562's and Wikipedia's examples, which documentation copies
+DOCUMENTED_UUIDS = ("123e4567-e89b-12d3-a456-42661417400", "550e8400-e29b-41d4-a716-44665544000")
+# xoxb-SECRET-LEAK-CANARY-...: words among a vendor key's segments say it was written by hand
+# (one word alone may be the vendor's own prefix: AGE-SECRET-KEY-1, sb_secret_)
+ILLUSTRATIVE_SEGMENT = re.compile(r"(?i)[-_.](?:canary|leak|fake|sample)(?=[-_.]|$)|[-_.](?:secret|password|token)[-_.](?!key[-_.])[a-z]+[-_.]")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
+LOWER_WORD = re.compile(r"[a-z]{3,}")
+BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
+# not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
+# value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
+NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$")
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
@@ -170,7 +184,7 @@ FILE_NAME = re.compile(  # 1min_35sec.mp4: a file's name, even without a folder
 # a hex value on a line about signatures or digests is a fingerprint or a digest, never a secret
 HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
 # keys published in vendors' documentation as examples (AWS's access key pair), with any ending
-DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG")
+DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc")  # AWS's pair, Stripe's docs key
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
 NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SECRET_TAILS = frozenset(
@@ -185,7 +199,8 @@ QUALIFIERS = frozenset(
     "prod production dev development test testing live staging stage local default value val str string b64 base64 hex raw "
     "env old new main primary secondary backup encoded enc base".split()
 )
-PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2")
+# publishable and public keys, and PostHog's project keys (phc_), which browsers send with every event
+PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2", "phc_")
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
 from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES  # noqa: E402,F401  (kept importable from here)
@@ -260,7 +275,8 @@ def _code(value: str, rest: str) -> bool:
         return False
     # a call, an attribute or an index; or a type (``credential: X509Credential | undefined``,
     # ``private_key: PKCS7PrivateKeyTypes,``: an unquoted CamelCase name before "," or ")")
-    if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= len(value) * 0.6:
+    letters = sum(c.isalpha() for c in value)
+    if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= letters * 0.6:
         return True
     return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
@@ -293,10 +309,15 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
         return False  # my-secret-token-12345, xoxp-1234-1234-1234-...: words or a repeated group
     if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value) or FILE_NAME.match(value):
         return False  # path-key@3.1.1, someone@example.org, models/exp-42.pkl
-    if any(word in value.lower() for word in SELF_DESCRIBING):
-        return False  # user_password_123!: a value that names itself is an illustration
+    if _self_describing(value) or NOT_A_KEY.search(value):
+        return False  # user_password_123!, s3cr3t-value: a value that names itself is an illustration
     if value.count(":") >= 2 or _encoded_words(value):
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
+    if "/" in value and "+" not in value and not any(c.isupper() for c in value) and all(LOWER_WORD.search(part) or part.isdigit() for part in value.split("/") if part):
+        return False  # scrna/batch_1_3: a lower-case path of words; base64 with a slash has upper case too
+    text = _encoded_text(value)
+    if text is not None:
+        return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
     if "|" in value or _wordy(value) or _memorable(value) or _sequential(value, fold=True):
         return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
@@ -331,7 +352,7 @@ def _wordy(value: str) -> bool:
     return vowels >= covered * (0.25 if camel else 0.3)
 
 
-LEET = str.maketrans("@40315$7!", "aaoielsti")
+LEET = str.maketrans("@40315$7!", "aaoeissti")
 
 
 def _memorable(value: str) -> bool:
@@ -363,6 +384,27 @@ def _pathlike(value: str) -> bool:
         return False
     segments = [part for part in value.split("/") if part]
     return sum(1 for part in segments if part.islower() or part.isdigit() or len(part) <= 3) * 2 >= len(segments)
+
+
+def _self_describing(value: str) -> bool:
+    """The value spells a secret's word, also in leet (S3cretP4ssw0rd, s3cr3t-value)."""
+    lowered = value.lower()
+    return any(word in lowered or word in lowered.translate(LEET) for word in SELF_DESCRIBING)
+
+
+def _encoded_text(value: str) -> str | None:
+    """The text inside base64 that decodes to printable ASCII (k8s Secret values, Basic-style
+    tokens); None for anything else. Random bytes almost never decode so: a 12-byte key would
+    have to land in the printable range at every byte (about one chance in 150,000)."""
+    if len(value) < 12 or not BASE64_ANY.match(value) or (len(value) % 4 and "=" not in value and len(value) % 4 == 1):
+        return None
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_" if ("-" in value or "_" in value) else None, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if (len(raw) < 8 and "=" not in value) or not all(32 <= b < 127 for b in raw):
+        return None
+    return raw.decode("ascii")
 
 
 def _encoded_words(value: str) -> bool:
@@ -506,7 +548,7 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
                 continue
             if rule.check is not None and not rule.check(value):
                 continue
-            if _illustrative(value) or TRAILING_PLACEHOLDER.match(line, match.end(group)):
+            if _illustrative(value) or ILLUSTRATIVE_SEGMENT.search(value) or TRAILING_PLACEHOLDER.match(line, match.end(group)):
                 continue
             found = hit(match.start(group), rule.kind, value)
             if found:
@@ -621,14 +663,19 @@ def _after_name(line: str, previous: str, hit: HitMaker) -> Iterator[Hit]:
             yield found
 
 
+def _key_uuid(value: str) -> bool:
+    """A UUID that could be a key: not typed by hand (12345678-...) and not a documented example."""
+    return bool(UUID.match(value)) and not value.lower().startswith(DOCUMENTED_UUIDS) and not _sequential(value.replace("-", "")) and len(set(value)) > 8
+
+
 def _header_secret(scheme: str, value: str) -> bool:
     """A credential header's value: UUIDs count here (many services issue UUID keys)."""
-    if is_placeholder(value):
+    if is_placeholder(value) or "(" in value or "[" in value:  # parsed._positional[0]: an expression
         return False
     if scheme == "basic":
         return _basic_secret(value)
     if UUID.match(value):
-        return not _sequential(value.replace("-", "")) and len(set(value)) > 8
+        return _key_uuid(value)
     return looks_random(value, "token", short_ok=True)
 
 
@@ -682,7 +729,10 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
             continue  # x:Key="..." names a XAML resource
         if HEX.match(value) and HEX_CONTEXT.search(line):
             continue  # Release GPG key: 9554F04D...: a fingerprint
-        if not looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name))):
+        # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
+        in_link = "://" in line[:start] or line[max(0, start - len(name) - 2) : start - len(name) - 1] in ("?", "&", ";")
+        uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
+        if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)))):
             continue
         found = hit(start, f"value of {name}", value, None if argv else False)
         if found:
