@@ -11,6 +11,7 @@ import os
 import string
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,9 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "sub2api key (1Password `2eeg5h4n3st6kcmt3icjhfjiiy`)\n",
     '<img src="https://x.appspot.com/o/a.png?alt=media&amp;token=99013e3d-30cb-43c2-bef2-97f8770a2801">\n',
     "interseller_SECRET_key=123e4567-e89b-12d3-a456-426614174000\n",
+    '"https://[Filtered]:[Filtered]@example.com/bla/blub",\n',
+    "export OSQUERY_KEY=1484120AC4E9F8A1A577AEEE97A80C63C9D8B80B\n",
+    '{"_key": "87424ba0b46a7eb993eaf8b676287e99"}\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -339,6 +343,8 @@ def test_key_blocks_without_a_key_in_them_are_left_alone(text):
     'api_secret = "{uuid}"',
     'VAULT_CLIENT_TOKEN="s.{a26}"',
     "export MAPBOX_TOKEN=tk.eyJ{u40}.{u22}",
+    "apitemplateKEY {a39}",
+    "bitbucket_key={u44}",
 ])
 def test_vendor_key_shapes_are_caught(template):
     import random
@@ -429,6 +435,8 @@ CONTAINERS = {
     "crlf": lambda lines: "\r\n".join(lines) + "\r\n",
     "java array": lambda lines: "String[] k = {\n" + ",\n".join(f'  "{line}"' for line in lines) + "\n};\n",
     "markdown list": lambda lines: "".join(f"- {line}\n" for line in lines),
+    "k8s secret in base64": lambda lines: "data:\n  tls.key: " + base64.b64encode(("\n".join(lines) + "\n").encode()).decode() + "\n",
+    "base64 wrapped at 76": lambda lines: "\n".join(textwrap.wrap(base64.b64encode(("\n".join(lines) + "\n").encode()).decode(), 76)) + "\n",
 }
 
 

@@ -27,7 +27,8 @@ from .keyrules import RULES, KeyRule, real_jwt
 
 GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "bearer", "pwd", "creds")
 HEADER_WORDS = ("authoriz", "api-key", "apikey", "api-token", "auth-token", "x-token", "private-token", "access-token")
-BLOCK_WORDS = ("-----begin", "---- begin ssh2", "putty-user-key-file-")
+ENCODED_BLOCK_WORD = "ls0tls1crudjti"  # base64 of "-----BEGIN", lower-cased as keywords are
+BLOCK_WORDS = ("-----begin", "---- begin ssh2", "putty-user-key-file-", ENCODED_BLOCK_WORD)
 KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, *BLOCK_WORDS, " -u ", "--user", "://", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
 
 
@@ -88,6 +89,7 @@ ASSIGNMENT_WORDS = frozenset({*GENERIC_WORDS, " -u ", "--user", "://"})
 WINDOW = 4000
 OVERLAP = 400
 PRIVATE_KEY = re.compile(r"-----BEGIN ?([A-Z0-9_ -]{0,60}PRIVATE KEY)(?: BLOCK)?-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----|(PuTTY-User-Key-File)-\d+: *[a-z]")
+ENCODED_BLOCK = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}")  # a whole PEM file in base64 (a k8s Secret's tls.key)
 BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:, Comment:, Encryption:, ...
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
@@ -146,11 +148,11 @@ HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit"
 NOT_SECRET_NAMES = re.compile(
     r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
     r"tokeni[sz]er|tokens?_per|(?<![a-z])key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
-    r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
+    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample)[_-]?keys?$|(?<![a-z0-9])1password|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
@@ -251,7 +253,7 @@ def _sequential(value: str, fold: bool = False) -> bool:
 def is_placeholder(value: str, prefixed: bool = False) -> bool:
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
     of letters only (Hugging Face tokens are) is not taken for a variable name."""
-    if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#")) or value.endswith(("...", "…")):
+    if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#", "[")) or value.endswith(("...", "…")):
         return True
     if value.startswith(DOCUMENTED_EXAMPLES):
         return True
@@ -559,6 +561,16 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
             found = hit(pem.start(), "private key", pem.group(0), False)
             if found:
                 yield found
+        if ENCODED_BLOCK_WORD in words:
+            for match in ENCODED_BLOCK.finditer(line):
+                run = match.group()
+                if not line[match.end() :].strip("\"'`,; "):  # wrapped (base64 -w 76): the lines below go on
+                    bare = (part.strip().strip("\"'`,;") for part in following.split("\n"))
+                    run += "".join(itertools.takewhile(lambda part: bool(BASE64_LINE.match(part)), bare))
+                if _encoded_private_key(run):
+                    found = hit(match.start(), "private key", match.group(), False)
+                    if found:
+                        yield found
     if not words.isdisjoint(HEADER_WORDS):
         yield from _headers(line, hit)
     if previous and AFTER_NAME in words:
@@ -632,6 +644,15 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
     # a body that does not decode as its kind still counts when it is long and random: hand-made
     # test keys are shaped so, and a scanner cannot tell them from a key someone mangled
     return starts or (len(body) >= 40 and len(set(body[:64])) >= 24 and entropy(body[:64]) >= 4.8)
+
+
+def _encoded_private_key(run: str) -> bool:
+    """A PEM file kept in base64 (Kubernetes Secrets, CI variables): the block inside decides."""
+    try:
+        decoded = base64.b64decode(run[: len(run) // 4 * 4]).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    return ENCODED_BLOCK_WORD not in decoded.lower() and any(h.kind == "private key" for h in scan_text(decoded))
 
 
 def _headers(line: str, hit: HitMaker) -> Iterator[Hit]:
@@ -727,8 +748,8 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
             continue  # x:Key="..." names a XAML resource
-        if HEX.match(value) and HEX_CONTEXT.search(line):
-            continue  # Release GPG key: 9554F04D...: a fingerprint
+        if HEX.match(value) and (HEX_CONTEXT.search(line) or (len(value) in (16, 40) and value.isupper() and name.lower().endswith("key"))):
+            continue  # Release GPG key: 9554F04D..., OSQUERY_KEY=1484120A...: a fingerprint, upper case as GnuPG prints it
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
         in_link = "://" in line[:start] or line[max(0, start - len(name) - 2) : start - len(name) - 1] in ("?", "&", ";")
         uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
