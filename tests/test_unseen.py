@@ -220,6 +220,13 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '"https://[Filtered]:[Filtered]@example.com/bla/blub",\n',
     "export OSQUERY_KEY=1484120AC4E9F8A1A577AEEE97A80C63C9D8B80B\n",
     '{"_key": "87424ba0b46a7eb993eaf8b676287e99"}\n',
+    "tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCi0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS0=\n",
+    'env.Set("testKey", "TESTING-original1")\n',
+    'args: []string{"--scheduler-k3s-autoscaling-auth.datadog.apiKey", "x"}\n',
+    "- CACHE_REDIS_PREFIX_KEY=${CACHE_REDIS_PREFIX_KEY:-evolution_v2}\n",
+    '{ key: "roundToBase10", value: function (t) { return t } }\n',
+    "self.wrong_vault_password = 'not-hunter42'\n",
+    "$password = 'P@ss!#word123';\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

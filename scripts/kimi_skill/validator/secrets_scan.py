@@ -139,7 +139,7 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
-    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123",
+    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong",
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
@@ -172,7 +172,7 @@ LOWER_WORD = re.compile(r"[a-z]{3,}")
 BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
-NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]")
+NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$")
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
@@ -303,6 +303,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
         return False
     if UUID.match(value) or ADDRESS.match(value):
         return False
+    if value.startswith("LS0tLS1CRUdJTi"):
+        return False  # a PEM file in base64: the private-key check reads what is inside
     if value.startswith("eyJ") and value.count(".") == 2:
         return real_jwt(value)
     if value.startswith(PUBLIC_PREFIXES):
@@ -320,7 +322,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
     text = _encoded_text(value)
     if text is not None:
         return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
-    if "|" in value or _wordy(value) or _memorable(value) or _sequential(value, fold=True):
+    if "|" in value or _wordy(value) or _memorable(value) or _sequential(value, fold=True) or _camel_identifier(value):
         return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
     letters = any(c.isalpha() for c in value)
@@ -389,9 +391,31 @@ def _pathlike(value: str) -> bool:
 
 
 def _self_describing(value: str) -> bool:
-    """The value spells a secret's word, also in leet (S3cretP4ssw0rd, s3cr3t-value)."""
+    """The value spells a secret's word, also in leet or broken by symbols (S3cretP4ssw0rd,
+    s3cr3t-value, P@ss!#word123)."""
     lowered = value.lower()
-    return any(word in lowered or word in lowered.translate(LEET) for word in SELF_DESCRIBING)
+    spelled = lowered.translate(LEET)
+    letters = re.sub(r"[^a-z]", "", re.sub(r"[^\w@$]", "", lowered).translate(LEET))
+    return any(word in lowered or word in spelled or word in letters for word in SELF_DESCRIBING)
+
+
+CAMEL_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _camel_identifier(value: str) -> bool:
+    """roundToBase10, fixSvgStringForIe11: a camelCase name of words. Random text splits into
+    one- and two-letter pieces without vowels; a name splits into words."""
+    if not IDENT.match(value) or not value[:1].islower():
+        return False
+    tokens = CAMEL_TOKEN.findall(value)
+    words = [t for t in tokens if t.isalpha()]
+    if len(words) < 2 or sum(len(t) for t in tokens if t.isdigit()) > 2 or any(len(w) > 5 for w in words if w.isupper()):
+        return False
+    # an acronym (SVG, IE) or a word without a vowel (Svg) may appear once; every other piece is a word
+    odd = sum(1 for w in words if len(w) < 2 or w.isupper() or not any(c in "aeiouy" for c in w.lower()))
+    letters = "".join(w for w in words if not w.isupper()).lower()
+    vowels = sum(letters.count(v) for v in "aeiouy")
+    return odd <= 1 and sum(map(len, words)) >= len(words) * 3 and vowels >= len(letters) * 0.25
 
 
 def _encoded_text(value: str) -> str | None:
@@ -744,6 +768,8 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
         value = raw.rstrip(".")
         if len(value) < 12 or raw.endswith(("...", "…")) or _code(value, line[end : end + 6]):
             continue  # shorter than any secret a name can vouch for, elided, or an expression
+        if value.startswith("-") and line[start - 1 : start] == ":":
+            continue  # ${CACHE_KEY:-default}: a shell default, named by the variable before it
         if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value) or _prose(line, start, end):
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
