@@ -183,6 +183,7 @@ PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$"
 FILE_NAME = re.compile(  # 1min_35sec.mp4: a file's name, even without a folder
     r"(?i)^[\w.-]+\.(?:mp[34]|m4a|wav|ogg|webm|mov|avi|mkv|png|jpe?g|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|csv|tsv|txt|md|json|ya?ml|toml|xml|html?|zip|tar|gz|tgz|7z|rar|exe|dll|so|dylib|bin|iso|dmg|apk|jar|whl|py|js|ts|go|rs|rb|java|sh|log|db|sqlite|bak)$"
 )
+HEX_KEY_LENGTHS = (32, 64)  # the lengths vendors issue hex keys in (40, a SHA-1 fingerprint's, is left out)
 # a hex value on a line about signatures or digests is a fingerprint or a digest, never a secret
 HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
 # keys published in vendors' documentation as examples (AWS's access key pair), with any ending
@@ -753,8 +754,8 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
             before = PREVIOUS_WORD.search(line, 0, start)
             # ``cache key``, ``public key``, ``signing key``: the word before says what the key is
             name = f"{before.group(1)}_{name}" if before else name
-            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name):
-                continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public
+            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name) and (name.lower() == tail.group(1).lower() or HEX_CONTEXT.search(line) or len(tail.group(2)) not in HEX_KEY_LENGTHS):
+                continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public; newsapi key <32 hex> is not
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
         if needs in line:
