@@ -128,6 +128,11 @@ RULES: tuple[KeyRule, ...] = (
     _rule("sendgrid", "SendGrid key", "sg.", EDGE + r"(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})" + END, ("SENDGRID_API_KEY=SG.{u22}.{u43}",)),
     _rule("mailgun", "Mailgun key", "key- mailgun", EDGE + r"((?:key|pubkey)-[a-f0-9]{32})" + END, ("MAILGUN_API_KEY=key-{h32}",), ("key-value store",)),
     _rule("twilio", "Twilio key", "twilio", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("twilio sku SKU12345",)),
+    # pairs: an identifier that is public on its own, then the secret that goes with it
+    _rule("twilio-pair", "Twilio auth token", "twilio ac", r"(?<![A-Za-z0-9])AC[0-9a-f]{32}[\"'`]?\s*[,:]\s*[\"'`]?([0-9a-f]{32})" + END,
+          ("client = Twilio('AC{h32}', '{h32}')", "TWILIO=AC{h32}:{h32}"), ("twilio AC{h32}",), 3.0, r"twilio|\bAC[0-9a-f]{32}"),
+    _rule("aws-pair", "AWS secret key", "akia asia", r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}[\"'`]?\s*[,:]\s*[\"'`]?([A-Za-z0-9/+]{40})" + END,
+          ("AKIA{B16}:{b40}", "Credentials('AKIA{B16}', '{b40}')"), (), 4.0),
     _rule("telegram", "Telegram bot token", ":aa", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),
     _rule("discord", "Discord bot token", "discord", EDGE + r"([MN][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})" + END, ("DISCORD_TOKEN=M{a23}.{a6}.{u27}",)),
     # payments

@@ -166,7 +166,9 @@ UUID_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|token|acce
 DOCUMENTED_UUIDS = ("123e4567-e89b-12d3-a456-42661417400", "550e8400-e29b-41d4-a716-44665544000")
 # xoxb-SECRET-LEAK-CANARY-...: words among a vendor key's segments say it was written by hand
 # (one word alone may be the vendor's own prefix: AGE-SECRET-KEY-1, sb_secret_)
-ILLUSTRATIVE_SEGMENT = re.compile(r"(?i)[-_.](?:canary|leak|fake|sample)(?=[-_.]|$)|[-_.](?:secret|password|token)[-_.](?!key[-_.])[a-z]+[-_.]")
+ILLUSTRATIVE_SEGMENT = re.compile(
+    r"(?i:[-_.](?:canary|leak|fake|sample)(?=[-_.]|$))|[-_.](?:SECRET|PASSWORD|TOKEN)[-_.](?!KEY)[A-Z]{4,}[-_.]|[-_.](?:secret|password|token)[-_.](?!key)[a-z]{4,}[-_.]"
+)
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 LOWER_WORD = re.compile(r"[a-z]{3,}")
 BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
