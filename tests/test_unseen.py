@@ -227,6 +227,11 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '{ key: "roundToBase10", value: function (t) { return t } }\n',
     "self.wrong_vault_password = 'not-hunter42'\n",
     "$password = 'P@ss!#word123';\n",
+    '#define FIPS_KEY_STRING "f4556650ac31d35461610bac4ed81b1a181b2d8a43ea2854cbae22ca7456"\n',
+    "this.KEY_STR = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='\n",
+    'var awsKey = "AKIA2J4K7LMNPQ6RSTUV"\n',
+    "API_KEY = 'sk-1234567890abcdef1234567890abcdef'\n",
+    "token = 'a1b2c3d4e5f6g7h8i9j0'\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -365,6 +370,15 @@ def test_vendor_key_shapes_are_caught(template):
     "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
+    assert list(scan_text(line))
+
+
+@pytest.mark.parametrize("line", [
+    "tomtom_key=abcdef1234567890abcdef1234567890\n",
+    "airbrakeToken: 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0'\n",
+    "newsapi KEY b6907d289e10d714a6e88b30761fae22\n",
+])
+def test_a_value_a_vendors_name_vouches_for_is_caught_even_when_typed_by_hand(line):
     assert list(scan_text(line))
 
 

@@ -18,7 +18,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
@@ -185,6 +185,7 @@ PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$"
 FILE_NAME = re.compile(  # 1min_35sec.mp4: a file's name, even without a folder
     r"(?i)^[\w.-]+\.(?:mp[34]|m4a|wav|ogg|webm|mov|avi|mkv|png|jpe?g|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|csv|tsv|txt|md|json|ya?ml|toml|xml|html?|zip|tar|gz|tgz|7z|rar|exe|dll|so|dylib|bin|iso|dmg|apk|jar|whl|py|js|ts|go|rs|rb|java|sh|log|db|sqlite|bak)$"
 )
+BARE_SECRET_WORDS = ("key", "token", "secret", "apikey")
 HEX_KEY_LENGTHS = (32, 64)  # the lengths vendors issue hex keys in (40, a SHA-1 fingerprint's, is left out)
 # a hex value on a line about signatures or digests is a fingerprint or a digest, never a secret
 HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
@@ -206,6 +207,15 @@ QUALIFIERS = frozenset(
 )
 # publishable and public keys, and PostHog's project keys (phc_), which browsers send with every event
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2", "phc_")
+GENERIC_NAME_WORDS = frozenset(
+    "api key keys apikey token tokens secret secrets access auth password passwords passwd pwd pass passphrase credential "
+    "credentials creds private public client app application my your our the test tests testing demo example sample fake "
+    "dummy mock user admin service account bearer value var const let env config conf settings setting personal project bot "
+    "oauth refresh session master signing sign encryption encrypt data db database server web site url webhook hook "
+    "integration internal external global shared common real temp tmp cli sdk http https rest this self".split()
+)
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+VENDOR_PREFIXED = re.compile(r"^[A-Za-z]{1,8}[-_.]")  # sk-, pk_, ghp_, sl.: the prefix's rule decides
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
 from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES  # noqa: E402,F401  (kept importable from here)
@@ -237,6 +247,8 @@ def entropy(value: str) -> float:
 
 
 PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
+TYPED_WORDS = ("123456", "abc123")  # runs typed by hand: see VOUCHING_NAME
+PLACEHOLDER_UNTYPED_RE = re.compile(_trie([w for w in PLACEHOLDER_WORDS if w not in TYPED_WORDS]))
 
 
 def _sequential(value: str, fold: bool = False) -> bool:
@@ -253,14 +265,15 @@ def _sequential(value: str, fold: bool = False) -> bool:
     return False
 
 
-def is_placeholder(value: str, prefixed: bool = False) -> bool:
+def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) -> bool:
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
-    of letters only (Hugging Face tokens are) is not taken for a variable name."""
+    of letters only (Hugging Face tokens are) is not taken for a variable name. ``vouched``: a
+    vendor's name holds the value, so a run typed by hand (abcdef123456...) is taken as meant."""
     if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#", "[")) or value.endswith(("...", "…")):
         return True
     if value.startswith(DOCUMENTED_EXAMPLES):
         return True
-    if PLACEHOLDER_RE.search(value.lower()):
+    if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(value.lower()):
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
         return True  # value%23still-query, string-1: a word that stands for any value
@@ -269,7 +282,7 @@ def is_placeholder(value: str, prefixed: bool = False) -> bool:
         return True  # YOUR_RUNAPI_TOKEN, OPENAI_API_KEY_V2, api_key_v2: names, not values
     if len(set(value)) <= 4 or max(Counter(value).values()) > len(value) * 0.4:
         return True  # sk-aaaaaaaa1aaaa...: padded
-    return _sequential(value)
+    return not vouched and _sequential(value)
 
 
 def _code(value: str, rest: str) -> bool:
@@ -286,6 +299,17 @@ def _code(value: str, rest: str) -> bool:
     return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
 
+def vouching_name(name: str, value: str) -> bool:
+    """``tomtom_key = abcdef1234567890...``: a name that carries a vendor's word (not only words
+    every secret's name has) holding a bare value of a key's length. Such a value is taken as
+    the key it is named for even when it looks typed by hand, as scanners' test suites and
+    fixtures write keys; ``API_KEY = abcdef123456...`` and ``sk-1234...`` stay placeholders."""
+    if len(value) < 16 or VENDOR_PREFIXED.match(value) or ALPHABET in value.lower():
+        return False  # a vendor's prefix has its own rule; abc...xyz in full is a charset table
+    words = [w.lower() for w in NAME_WORD.findall(name)]
+    return any(len(w) >= 3 and not w.isdigit() and w not in GENERIC_NAME_WORDS and w not in QUALIFIERS for w in words)
+
+
 def secret_name(name: str) -> bool:
     """The name ends in a secret's word (``SEARCH_TOKEN``, ``apiKey``, ``client_secret_prod``),
     not in something about one (``token_address``, ``ACCESS_TOKEN_LIFETIME``, ``keyPrefix``)."""
@@ -297,7 +321,7 @@ def secret_name(name: str) -> bool:
     return words[-1] in SECRET_TAILS or bool(COMPOUND_TAIL.match(words[-1]))
 
 
-def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
+def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bool = False) -> bool:
     """A generic candidate is a secret only when it has the texture of one."""
     floor = 12 if short_ok else 16
     if len(value) < floor or len(value) > 1000:
@@ -325,7 +349,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False) -> bool:
     text = _encoded_text(value)
     if text is not None:
         return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
-    if "|" in value or _wordy(value) or _memorable(value) or _sequential(value, fold=True) or _camel_identifier(value):
+    if "|" in value or _wordy(value) or _memorable(value) or (not vouched and _sequential(value, fold=True)) or _camel_identifier(value):
         return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
     letters = any(c.isalpha() for c in value)
@@ -567,12 +591,14 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
     for word in words:
         for rule in RULES_BY_KEYWORD.get(word, ()):
             rules[rule.id] = rule
+    judged: list[str] = []  # what a vendor's rule already ruled on: the generic paths do not overrule it
     for rule in rules.values():
         if rule.context is not None and not (rule.context.search(line) or rule.context.search(previous)):
             continue
         for match in rule.pattern.finditer(line):
             group = next(i for i in range(1, (match.lastindex or 0) + 1) if match.group(i)) if match.lastindex else 0
             value = match.group(group)
+            judged.append(value)
             if is_placeholder(value, prefixed=rule.context_source is None) or entropy(value) < rule.entropy:
                 continue
             if rule.check is not None and not rule.check(value):
@@ -604,7 +630,7 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
         yield from _after_name(line, previous, hit)
     if words.isdisjoint(ASSIGNMENT_WORDS) and "?" not in line and "&" not in line:
         return
-    yield from _assignments(line, hit)
+    yield from _assignments(line, hit, judged)
 
 
 def _prose(line: str, start: int, end: int) -> bool:
@@ -756,7 +782,7 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
             before = PREVIOUS_WORD.search(line, 0, start)
             # ``cache key``, ``public key``, ``signing key``: the word before says what the key is
             name = f"{before.group(1)}_{name}" if before else name
-            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name) and (name.lower() == tail.group(1).lower() or HEX_CONTEXT.search(line) or len(tail.group(2)) not in HEX_KEY_LENGTHS):
+            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name) and (name.lower() == tail.group(1).lower() or tail.group(1).lower() not in BARE_SECRET_WORDS or HEX_CONTEXT.search(line) or len(tail.group(2)) not in HEX_KEY_LENGTHS):
                 continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public; newsapi key <32 hex> is not
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
@@ -765,7 +791,7 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
                 yield match.group(1), match.group(2), match.start(2), match.end(2), False
 
 
-def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
+def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterator[Hit]:
     for name, raw, start, end, argv in _named_values(line, line.lower()):
         raw = raw.strip()
         value = raw.rstrip(".")
@@ -773,7 +799,8 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
             continue  # shorter than any secret a name can vouch for, elided, or an expression
         if value.startswith("-") and line[start - 1 : start] == ":":
             continue  # ${CACHE_KEY:-default}: a shell default, named by the variable before it
-        if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value) or _prose(line, start, end):
+        vouched = vouching_name(name, value) and not any(seen in value for seen in judged)
+        if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
             continue  # x:Key="..." names a XAML resource
@@ -782,7 +809,7 @@ def _assignments(line: str, hit: HitMaker) -> Iterator[Hit]:
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
         in_link = "://" in line[:start] or line[max(0, start - len(name) - 2) : start - len(name) - 1] in ("?", "&", ";")
         uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
-        if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)))):
+        if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)), vouched=vouched)):
             continue
         found = hit(start, f"value of {name}", value, None if argv else False)
         if found:
