@@ -457,6 +457,9 @@ CONTAINERS = {
     "java array": lambda lines: "String[] k = {\n" + ",\n".join(f'  "{line}"' for line in lines) + "\n};\n",
     "markdown list": lambda lines: "".join(f"- {line}\n" for line in lines),
     "k8s secret in base64": lambda lines: "data:\n  tls.key: " + base64.b64encode(("\n".join(lines) + "\n").encode()).decode() + "\n",
+    "xml character references": lambda lines: '<add key="k" value="' + "&#10;".join(lines) + '"/>\n',
+    "html breaks": lambda lines: "<p>" + "<br/>".join(lines) + "</p>\n",
+    "numbered listing": lambda lines: "".join(f"{i + 1:4d} | {line}\n" for i, line in enumerate(lines)),
     "base64 wrapped at 76": lambda lines: "\n".join(textwrap.wrap(base64.b64encode(("\n".join(lines) + "\n").encode()).decode(), 76)) + "\n",
 }
 

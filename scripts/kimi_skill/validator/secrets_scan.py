@@ -94,7 +94,9 @@ BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:,
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
 # A key kept in a comment, a Markdown quote or list, or a C string: the body line starts after these.
-COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|-(?=[ \t])|%|\bREM\b)[ \t]*")
+COMMENT_LEAD = re.compile(r"^\s*(?:#+|//+|/?\*+|>+|;+|--|-(?=[ \t])|%|\bREM\b|\d{1,5}[ \t]*\|)[ \t]*")  # 12 | : a numbered listing
+# a line break as markup spells it inside one line: XML character references, HTML breaks
+MARKUP_BREAK = re.compile(r"&#(?:10|13|[xX]0*[aAdD]);|<br\s*/?>", re.I)
 BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=]{24,}$")
 BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")
 HEADER = re.compile(
@@ -645,6 +647,8 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
     with (an OpenSSH key's ``openssh-key-v1`` magic, a DER ``SEQUENCE``, an OpenPGP packet).
     Real keys are full of runs of ``A`` (zero bytes), so the decoding, not the look of the text,
     decides. An encrypted body is random bytes: there, being base64 of some length is enough."""
+    if "&#" in rest or "<br" in rest.lower():
+        rest = MARKUP_BREAK.sub("\\n", rest)
     inline = rest.replace("\\r", "").split("\\n") if "\\n" in rest else [rest]
     lines = [line.strip() for line in inline if line.strip().strip("\"'`+,;")]
     if kind == "PuTTY-User-Key-File" or not [line for line in lines if line.strip("\"'`+,; \\")]:  # the block goes on below
