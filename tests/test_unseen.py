@@ -136,6 +136,18 @@ def test_key_advice_names_the_variable_for_the_kind_of_key(tmp_path, line, said)
     assert said in validate("--scan", str(tmp_path)).stdout
 
 
+@pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
+def test_a_pkcs12_key_store_is_a_private_key(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    subprocess.run(["openssl", "genrsa", "-out", str(keys / "k.pem"), "1024"], check=True, capture_output=True)
+    subprocess.run(["openssl", "pkcs12", "-export", "-nocerts", "-inkey", str(keys / "k.pem"), "-out", str(tmp_path / "client.p12"), "-passout", "pass:x"],
+                   check=True, capture_output=True)
+    (keys / "k.pem").unlink()
+    out = validate("--scan", str(tmp_path)).stdout
+    assert "client.p12:1:1: ERROR no-inlined-key private key store (PKCS#12" in out
+
+
 def test_a_key_in_a_dotenv_file_is_told_to_stay_out_of_the_skill(tmp_path):
     import random
 

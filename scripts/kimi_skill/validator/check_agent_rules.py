@@ -69,11 +69,19 @@ def advice(kind: str, rel: str, variable: str | None) -> str:
     return "read it from an environment variable at run time and write a placeholder here"
 
 
+KEY_STORE_SUFFIXES = (".p12", ".pfx")
+
+
 def scan_keys(folder: Folder, add, variable: str | None = None) -> None:
     """no-inlined-key and key-in-argv over every text file of ``folder``."""
     from .memo import MISSING, digest, memo
 
     for rel in folder.files:
+        if rel.lower().endswith(KEY_STORE_SUFFIXES):
+            data = folder.raw(rel)
+            if data and data[:1] == b"\x30":  # a DER SEQUENCE: a PKCS#12 store holds a private key, whatever its password
+                add("no-inlined-key", rel, 1, 1, f"private key store (PKCS#12, {len(data)} bytes) shipped: {advice('private key', rel, variable)}, and revoke the key if it was real")
+            continue
         text = folder.text(rel)
         if text is None:
             continue
