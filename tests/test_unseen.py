@@ -244,6 +244,21 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     'var awsKey = "AKIA2J4K7LMNPQ6RSTUV"\n',
     "API_KEY = 'sk-1234567890abcdef1234567890abcdef'\n",
     "token = 'a1b2c3d4e5f6g7h8i9j0'\n",
+    # found on skill collections held out until this stop's first look
+    '-H "apikey: sb_publishable_-6OsvQyFyztBhELeTpbdYA_F1xt6fGf"\n',
+    '"tenant_key": "17d8f81eef175740"\n',
+    '"fact_key": "dei_CurrentFiscalYearEndDate_FD2019Q4YTD",\n',
+    '"fact_key": "us-gaap_RevenueFromContractWithCustomerExcludingAssessedTax_FD2019",\n',
+    "--field private_key=env:BINANCE_ED25519_PRIVATE_KEY\n",
+    'cast wallet address --private-key "0x$PRIVATE_KEY"\n',
+    "console.error('export GITLAB_ENCRYPT_KEY=你的密钥（至少32个字符）');\n",
+    "privateKey: 'aabbccdd00112233aabbccdd00112233aabbccdd00112233aabbccdd00112233',\n",
+    '# export TELEGRAM_BOT_TOKEN="123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"\n',
+    "process.env.TEST_DOC_TOKEN = 'Yo8PdVT18oe083xquhmcWOqvnOe';\n",
+    '/feishu-research "x" --folder-token L5AOf4DYnlXma7duXAqceWm8nAb\n',
+    'os.Setenv("GHOST_ADMIN_KEY", "testid:0123456789abcdef0123456789abcdef")\n',
+    '"INDEX-RUNTIME-KEY-VALUE-001": "sha256:d610ce3fd149405779961a04640d859cd4f44487a1568afe234ff"\n',
+    "# OPERATE_PASSWORD=MySecurePass123\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

@@ -82,6 +82,8 @@ def real_jwt(value: str) -> bool:
         return False  # HS256 signs in 43 characters, RS256 in 342: a stub signature is hand-written
     claims = _b64json(payload)
     values = [str(v) for v in claims.values()] if isinstance(claims, dict) else []
+    if isinstance(claims, dict) and claims.get("role") == "anon":
+        return False  # a Supabase anon key: public by design, shipped to every browser
     return not any(v in JWT_SAMPLES or SAMPLE_CLAIM.search(v) for v in values)
 
 

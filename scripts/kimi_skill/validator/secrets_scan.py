@@ -145,6 +145,8 @@ PLACEHOLDER_WORDS = (
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
+VARIABLE_REFERENCE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
+REPEATED_UNIT = re.compile(r"(.{2,16}?)\1{2,}.{0,16}")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
@@ -158,7 +160,9 @@ NOT_SECRET_NAMES = re.compile(
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
+    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|"
+    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment)[_-]?token|"
+    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
@@ -176,7 +180,7 @@ LOWER_WORD = re.compile(r"[a-z]{3,}")
 BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
-NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-")
+NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$")
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
@@ -192,7 +196,8 @@ HEX_KEY_LENGTHS = (32, 64)  # the lengths vendors issue hex keys in (40, a SHA-1
 # a hex value on a line about signatures or digests is a fingerprint or a digest, never a secret
 HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
 # keys published in vendors' documentation as examples (AWS's access key pair), with any ending
-DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc")  # AWS's pair, Stripe's docs key
+# AWS's pair, Stripe's docs key, the bot token of Telegram's Bot API manual
+DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11")
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
 NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SECRET_TAILS = frozenset(
@@ -208,7 +213,7 @@ QUALIFIERS = frozenset(
     "env old new main primary secondary backup encoded enc base".split()
 )
 # publishable and public keys, and PostHog's project keys (phc_), which browsers send with every event
-PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2", "phc_")
+PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2", "phc_", "sb_publishable_")
 GENERIC_NAME_WORDS = frozenset(
     "api key keys apikey token tokens secret secrets access auth password passwords passwd pwd pass passphrase credential "
     "credentials creds private public client app application my your our the test tests testing demo example sample fake "
@@ -273,8 +278,12 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
     vendor's name holds the value, so a run typed by hand (abcdef123456...) is taken as meant."""
     if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#", "[")) or value.endswith(("...", "…")):
         return True
-    if value.startswith(DOCUMENTED_EXAMPLES):
-        return True
+    if value.startswith(DOCUMENTED_EXAMPLES) or value.startswith(("env:", "env.")) or VARIABLE_REFERENCE.search(value):
+        return True  # env:BINANCE_KEY, 0x$PRIVATE_KEY: the value names where the key lives
+    if not value.isascii():
+        return True  # 你的密钥（至少32个字符）, 40位Base64字符串: a description in words; keys are ASCII
+    if not vouched and REPEATED_UNIT.fullmatch(value):
+        return True  # aabbccdd00112233 four times over: a pattern typed to fill the length
     if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(value.lower()):
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
@@ -306,7 +315,7 @@ def vouching_name(name: str, value: str) -> bool:
     every secret's name has) holding a bare value of a key's length. Such a value is taken as
     the key it is named for even when it looks typed by hand, as scanners' test suites and
     fixtures write keys; ``API_KEY = abcdef123456...`` and ``sk-1234...`` stay placeholders."""
-    if len(value) < 16 or VENDOR_PREFIXED.match(value) or ALPHABET in value.lower():
+    if len(value) < 16 or VENDOR_PREFIXED.match(value) or ALPHABET in value.lower() or "test" in value.lower():
         return False  # a vendor's prefix has its own rule; abc...xyz in full is a charset table
     words = [w.lower() for w in NAME_WORD.findall(name)]
     return any(len(w) >= 3 and not w.isdigit() and w not in GENERIC_NAME_WORDS and w not in QUALIFIERS for w in words)
@@ -351,7 +360,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
     text = _encoded_text(value)
     if text is not None:
         return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
-    if "|" in value or _wordy(value) or _memorable(value) or (not vouched and _sequential(value, fold=True)) or _camel_identifier(value):
+    if "|" in value or _wordy(value) or _memorable(value) or (not vouched and _sequential(value, fold=True)) or _camel_identifier(value) or _word_identifier(value):
         return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
     letters = any(c.isalpha() for c in value)
@@ -369,6 +378,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
 
 
 WORD_RUN = re.compile(r"[A-Z]?[a-z]{2,}")
+MEMORABLE_WORD = re.compile(r"[A-Z][a-z]+|[a-z]{2,}")
 
 
 def _wordy(value: str) -> bool:
@@ -397,7 +407,7 @@ def _memorable(value: str) -> bool:
     if sum(not c.isalpha() for c in core) > 2 or not any(c.isupper() for c in core):
         return False  # more than a leet letter or two inside the words: random
     spelled = core.translate(LEET)
-    runs = [run for run in WORD_RUN.findall(spelled) if len(run) >= 4]
+    runs = [run for run in MEMORABLE_WORD.findall(spelled) if len(run) >= 4 or run[0].isupper()]  # My, Secure, Pass
     return len(runs) >= 2 and sum(map(len, runs)) >= len(spelled) * 0.9 and _wordy(spelled)
 
 
@@ -428,7 +438,21 @@ def _self_describing(value: str) -> bool:
     return any(word in lowered or word in spelled or word in letters for word in SELF_DESCRIBING)
 
 
+CAMEL_WORD_RUN = re.compile(r"[A-Z][a-z]{2,}")
 CAMEL_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _word_identifier(value: str) -> bool:
+    """dei_CurrentFiscalYearEndDate_FD2019Q4YTD, us-gaap_RevenueFromContract...: a name built of
+    three or more words (by separators and case) that cover most of its letters. Random text
+    has no run of three letters with a vowel often enough to cover seven tenths of it."""
+    pieces: list[str] = []
+    for segment in re.split(r"[-_.:/]", value):  # a word is a whole lower-case segment or a capitalised one
+        pieces += [segment] if segment.isalpha() and segment.islower() else CAMEL_WORD_RUN.findall(segment)
+    words = [w for w in pieces if len(w) >= 3 and any(c in "aeiouy" for c in w.lower())]
+    covered = sum(map(len, words))
+    vowels = sum(w.lower().count(v) for w in words for v in "aeiouy")
+    return len(words) >= 3 and covered >= sum(c.isalpha() for c in value) * 0.7 and vowels >= covered * 0.3
 
 
 def _camel_identifier(value: str) -> bool:
