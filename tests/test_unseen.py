@@ -259,6 +259,7 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     'os.Setenv("GHOST_ADMIN_KEY", "testid:0123456789abcdef0123456789abcdef")\n',
     '"INDEX-RUNTIME-KEY-VALUE-001": "sha256:d610ce3fd149405779961a04640d859cd4f44487a1568afe234ff"\n',
     "# OPERATE_PASSWORD=MySecurePass123\n",
+    'secret = "DO_NOT_PERSIST_9f2a7f"\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

@@ -448,8 +448,9 @@ def _word_identifier(value: str) -> bool:
     has no run of three letters with a vowel often enough to cover seven tenths of it."""
     pieces: list[str] = []
     for segment in re.split(r"[-_.:/]", value):  # a word is a whole lower-case segment or a capitalised one
-        pieces += [segment] if segment.isalpha() and segment.islower() else CAMEL_WORD_RUN.findall(segment)
-    words = [w for w in pieces if len(w) >= 3 and any(c in "aeiouy" for c in w.lower())]
+        whole = segment.isalpha() and (segment.islower() or segment.isupper())  # DO_NOT_PERSIST, us-gaap
+        pieces += [segment] if whole else CAMEL_WORD_RUN.findall(segment)
+    words = [w for w in pieces if len(w) >= (2 if w.isupper() else 3) and any(c in "aeiouy" for c in w.lower())]
     covered = sum(map(len, words))
     vowels = sum(w.lower().count(v) for w in words for v in "aeiouy")
     return len(words) >= 3 and covered >= sum(c.isalpha() for c in value) * 0.7 and vowels >= covered * 0.3
