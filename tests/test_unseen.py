@@ -260,6 +260,7 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '"INDEX-RUNTIME-KEY-VALUE-001": "sha256:d610ce3fd149405779961a04640d859cd4f44487a1568afe234ff"\n',
     "# OPERATE_PASSWORD=MySecurePass123\n",
     'secret = "DO_NOT_PERSIST_9f2a7f"\n',
+    "GET http://user:pass@trusted.com:80@localhost/\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -421,6 +422,11 @@ def test_base64_of_a_generated_password_is_caught_and_base64_of_words_is_not():
     encoded = base64.b64encode(_random_text(16, 5).encode()).decode()
     words = base64.b64encode(b"my-secret-password-here").decode()
     assert [f.value for f in scan_text(f"  password: {encoded}\n  secret: {words}\n")] == [encoded]
+
+
+def test_a_url_password_with_an_unescaped_at_sign_is_caught_whole():
+    password = _random_text(7, 9) + "@" + _random_text(6, 10)
+    assert [f.value for f in scan_text(f"uri: 'mongodb+srv://app:{password}@cluster0.example.net/db'\n")] == [password]
 
 
 def test_a_password_with_an_equals_sign_inside_is_caught():

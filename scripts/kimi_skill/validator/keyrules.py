@@ -131,7 +131,7 @@ RULES: tuple[KeyRule, ...] = (
     _rule("mailgun", "Mailgun key", "key- mailgun", EDGE + r"((?:key|pubkey)-[a-f0-9]{32})" + END, ("MAILGUN_API_KEY=key-{h32}",), ("key-value store",)),
     _rule("twilio", "Twilio key", "twilio", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("twilio sku SKU12345",)),
     # pairs: an identifier that is public on its own, then the secret that goes with it
-    _rule("twilio-pair", "Twilio auth token", "twilio ac", r"(?<![A-Za-z0-9])AC[0-9a-f]{32}[\"'`]?\s*[,:]\s*[\"'`]?([0-9a-f]{32})" + END,
+    _rule("twilio-pair", "Twilio auth token", "twilio", r"(?<![A-Za-z0-9])AC[0-9a-f]{32}[\"'`]?\s*[,:]\s*[\"'`]?([0-9a-f]{32})" + END,
           ("client = Twilio('AC{h32}', '{h32}')", "TWILIO=AC{h32}:{h32}"), ("twilio AC{h32}",), 3.0, r"twilio|\bAC[0-9a-f]{32}"),
     _rule("aws-pair", "AWS secret key", "akia asia", r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}[\"'`]?\s*[,:]\s*[\"'`]?([A-Za-z0-9/+]{40})" + END,
           ("AKIA{B16}:{b40}", "Credentials('AKIA{B16}', '{b40}')"), (), 4.0),

@@ -105,7 +105,9 @@ HEADER = re.compile(
     r"""([^\s"'`\\,;)}\]<>&]+)"""
 )
 HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?(?:key|token)$|auth-token$|access-token$|private-token$|^x-token$")
-URL_USERINFO = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]{1,20}://([^\s/:@"'`<>{}]*):([^\s/@"'`<>{}]+)@[\w.-]""")
+# the password runs to the last @ before the host: an unescaped @ inside one (pa@ss123)@host) is common
+EMBEDDED_HOST = re.compile(r"@[\w-]+\.[A-Za-z]")
+URL_USERINFO = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]{1,20}://([^\s/:@"'`<>{}]*):([^\s/"'`<>{}]+)@[\w.-]""")
 KEYISH = r"[A-Za-z0-9_.-]*?(?:secret|passw(?:or)?d|pwd|credential|creds|token|key)[A-Za-z0-9_-]*"
 # ``name = value`` in every language, matched from each secret word of the line outwards (the name
 # then extends left over NAME_CHARS): a regex that began with the name would be tried at every
@@ -731,7 +733,7 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
 def _encoded_private_key(run: str) -> bool:
     """A PEM file kept in base64 (Kubernetes Secrets, CI variables): the block inside decides."""
     try:
-        decoded = base64.b64decode(run[: len(run) // 4 * 4]).decode("ascii")
+        decoded = base64.b64decode(run[: len(run) // 4 * 4]).decode("ascii", "replace")  # a damaged byte deep in the body
     except (binascii.Error, ValueError):
         return False
     return ENCODED_BLOCK_WORD not in decoded.lower() and any(h.kind == "private key" for h in scan_text(decoded))
@@ -855,6 +857,8 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
             yield found
     if "://" in line:
         for match in URL_USERINFO.finditer(line):
+            if EMBEDDED_HOST.search(match.group(2)):
+                continue  # user:pass@trusted.com:80@localhost: a URL-parser puzzle, the "password" holds a host
             if password_like(match.group(2)):
                 found = hit(match.start(2), "password in a URL", match.group(2))
                 if found:
