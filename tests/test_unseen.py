@@ -261,6 +261,8 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "# OPERATE_PASSWORD=MySecurePass123\n",
     'secret = "DO_NOT_PERSIST_9f2a7f"\n',
     "GET http://user:pass@trusted.com:80@localhost/\n",
+    '"pageKey": "qj000003-3Lik-wAf2-p4bo-22w4MiEpDutc",\n',
+    'variable "region_token_name" {\n  default = "us-east-1"\n}\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -427,6 +429,12 @@ def test_base64_of_a_generated_password_is_caught_and_base64_of_words_is_not():
 def test_a_url_password_with_an_unescaped_at_sign_is_caught_whole():
     password = _random_text(7, 9) + "@" + _random_text(6, 10)
     assert [f.value for f in scan_text(f"uri: 'mongodb+srv://app:{password}@cluster0.example.net/db'\n")] == [password]
+
+
+def test_a_terraform_variable_default_is_read_under_the_variables_name():
+    value = "00" + _random_text(40, 11).replace("#", "_").replace("$", "-").replace("%", "x").replace("!", "y")
+    found = list(scan_text(f'variable "corp_okta_api_token" {{\n  default = "{value}"\n}}\n'))
+    assert [(f.kind, f.value) for f in found] == [("value of corp_okta_api_token", value)]
 
 
 def test_a_password_with_an_equals_sign_inside_is_caught():

@@ -132,8 +132,12 @@ TABLE = re.compile(r"""(?i)^\s*\|\s*`?(""" + KEYISH + r""")`?\s*\|\s*`?([^\s|`]+
 CURL_USER = re.compile(r"""(?:\s-u\s*|--user[\s=])\s*["']?([^\s:"']*)["']?:["']?([^\s"']*)""")
 # A line that is only a name (``Authorization:``, ``api_keys: [``): its value is on the next line.
 # ``KEY=`` with nothing after it is an empty value (a .env line), never a name whose value follows.
-NAME_LINE = re.compile(r"""^\s*(?:-\s*)?["']?(""" + KEYISH + r"""|(?:proxy-)?authorization|x-[a-z-]*(?:key|token))["']?\s*(?::\s*\[?|=\s*\[)\s*$""", re.I)
-VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?["'`]?(?:(bearer|token|basic|bot|apikey)\s+)?([^\s"'`\\,;)}\]]+)["'`]?\s*,?\s*$""", re.I)
+NAME_LINE = re.compile(
+    r"""^\s*(?:-\s*)?["']?(""" + KEYISH + r"""|(?:proxy-)?authorization|x-[a-z-]*(?:key|token))["']?\s*(?::\s*\[?|=\s*\[)\s*$"""
+    r"""|^\s*variable\s+"(""" + KEYISH + r""")"\s*\{\s*$""",  # Terraform: variable "okta_api_token" {, then default = "..."
+    re.I,
+)
+VALUE_LINE = re.compile(r"""^\s*(?:-\s*|default\s*=\s*)?["'`]?(?:(bearer|token|basic|bot|apikey)\s+)?([^\s"'`\\,;)}\]]+)["'`]?\s*,?\s*$""", re.I)
 QUERY = re.compile(r"""(?i)[?&](access_token|token|api_key|apikey|key|secret|client_secret|auth|password|sig)=([^\s&"'`#<>]+)""")
 ARGV = re.compile(r"""(?i)(--(?:[a-z0-9]+-)*(?:api-?key|key|token|secret|password|passwd|credentials?|bearer|auth))(?:=|\s+)["']?([^\s"'`;|&)]+)""")
 EXPORT = re.compile(r"""(?i)^\s*(?:export\s+|set\s+|setx\s+|\$env:)?(""" + KEYISH + r""")\s*=\s*["']?([^\s"'`;|&]+)""")
@@ -158,7 +162,7 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
@@ -537,7 +541,7 @@ def _line_end(text: str, start: int) -> int:
 def _ends_open(text: str, start: int) -> bool:
     """A name line may end in spaces or a carriage return after its ``:`` or ``[``."""
     end = _line_end(text, start)
-    return text[start:end].rstrip().endswith((":", "[", "="))
+    return text[start:end].rstrip().endswith((":", "[", "=", "{"))
 
 
 def scan_text(text: str) -> Iterator[Hit]:
@@ -754,7 +758,7 @@ def _after_name(line: str, previous: str, hit: HitMaker) -> Iterator[Hit]:
     value = VALUE_LINE.match(line)
     if not named or not value:
         return
-    name, scheme, secret = named.group(1), (value.group(1) or "").lower(), value.group(2)
+    name, scheme, secret = named.group(1) or named.group(2), (value.group(1) or "").lower(), value.group(2)
     header = bool(HEADER_NAMES.search(name))
     if not header and (NOT_SECRET_NAMES.search(name) or not secret_name(name)):
         return
