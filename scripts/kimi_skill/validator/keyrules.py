@@ -81,10 +81,11 @@ def real_jwt(value: str) -> bool:
     if str(decoded_header.get("alg")).lower() != "none" and len(signature.rstrip("=")) < 32:
         return False  # HS256 signs in 43 characters, RS256 in 342: a stub signature is hand-written
     claims = _b64json(payload)
-    values = [str(v) for v in claims.values()] if isinstance(claims, dict) else []
-    if isinstance(claims, dict) and claims.get("role") == "anon":
+    if not isinstance(claims, dict):
+        return True  # claims that do not decode: a test suite's random token, still shaped as a key
+    if claims.get("role") == "anon":
         return False  # a Supabase anon key: public by design, shipped to every browser
-    return not any(v in JWT_SAMPLES or SAMPLE_CLAIM.search(v) for v in values)
+    return not any(str(v) in JWT_SAMPLES or SAMPLE_CLAIM.search(str(v)) for v in claims.values())
 
 
 RULES: tuple[KeyRule, ...] = (
@@ -132,7 +133,7 @@ RULES: tuple[KeyRule, ...] = (
     _rule("twilio", "Twilio key", "twilio", r"(?<![A-Za-z0-9])(SK[0-9a-f]{32})" + END, ("TWILIO_API_KEY=SK{h32}",), ("twilio sku SKU12345",)),
     # pairs: an identifier that is public on its own, then the secret that goes with it
     _rule("twilio-pair", "Twilio auth token", "twilio", r"(?<![A-Za-z0-9])AC[0-9a-f]{32}[\"'`]?\s*[,:]\s*[\"'`]?([0-9a-f]{32})" + END,
-          ("client = Twilio('AC{h32}', '{h32}')", "TWILIO=AC{h32}:{h32}"), ("twilio AC{h32}",), 3.0, r"twilio|\bAC[0-9a-f]{32}"),
+          ("client = Twilio('AC{h32}', '{h32}')", "TWILIO=AC{h32}:{h32}"), ("twilio AC{h32}",)),
     _rule("aws-pair", "AWS secret key", "akia asia", r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}[\"'`]?\s*[,:]\s*[\"'`]?([A-Za-z0-9/+]{40})" + END,
           ("AKIA{B16}:{b40}", "Credentials('AKIA{B16}', '{b40}')"), (), 4.0),
     _rule("telegram", "Telegram bot token", ":aa", r"(?<![0-9])(\d{8,10}:AA[A-Za-z0-9_-]{33})" + END, ("TELEGRAM_BOT_TOKEN={d10}:AA{u33}",)),

@@ -27,7 +27,7 @@ from .keyrules import RULES, KeyRule, real_jwt
 
 GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "bearer", "pwd", "creds")
 HEADER_WORDS = ("authoriz", "api-key", "apikey", "api-token", "auth-token", "x-token", "private-token", "access-token")
-ENCODED_BLOCK_WORD = "ls0tls1crudjti"  # base64 of "-----BEGIN", lower-cased as keywords are
+ENCODED_BLOCK_WORD = "ls0tls1crudjti"  # ENCODED_BLOCK_START lower-cased, as keywords are
 BLOCK_WORDS = ("-----begin", "---- begin ssh2", "putty-user-key-file-", ENCODED_BLOCK_WORD)
 KEYWORDS = sorted({*GENERIC_WORDS, *HEADER_WORDS, *BLOCK_WORDS, " -u ", "--user", "://", *(k for rule in RULES for k in rule.keywords)}, key=len, reverse=True)
 
@@ -89,7 +89,8 @@ ASSIGNMENT_WORDS = frozenset({*GENERIC_WORDS, " -u ", "--user", "://"})
 WINDOW = 4000
 OVERLAP = 400
 PRIVATE_KEY = re.compile(r"-----BEGIN ?([A-Z0-9_ -]{0,60}PRIVATE KEY)(?: BLOCK)?-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----|(PuTTY-User-Key-File)-\d+: *[a-z]")
-ENCODED_BLOCK = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}")  # a whole PEM file in base64 (a k8s Secret's tls.key)
+ENCODED_BLOCK_START = "LS0tLS1CRUdJTi"  # base64 of "-----BEGIN"
+ENCODED_BLOCK = re.compile(ENCODED_BLOCK_START + r"[A-Za-z0-9+/]{40,}={0,2}")  # a whole PEM file in base64 (a k8s Secret's tls.key)
 BLOCK_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")  # Proc-Type:, DEK-Info:, Comment:, Encryption:, ...
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 BLOCK_LINES = 12  # lines after a block's first line that may hold headers before the body
@@ -154,11 +155,14 @@ BUNDLER_SUFFIX = re.compile(r"\$\d+$")
 VARIABLE_REFERENCE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
 REPEATED_UNIT = re.compile(r"(.{2,16}?)\1{2,}.{0,16}")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
+# a word starts here: not after a letter, or at a camelCase hump (cacheKey, bitbucket_key is not bucket_key)
+WORD_START = r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
-    r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
+    r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|" + WORD_START + r"(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
     r"tokeni[sz]er|tokens?_per|(?<![a-z])key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
-    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
+    + WORD_START
+    + r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
@@ -167,8 +171,10 @@ NOT_SECRET_NAMES = re.compile(
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
     r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|"
-    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment)[_-]?token|"
-    r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
+    + WORD_START
+    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment)[_-]?token|"
+    + WORD_START
+    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
@@ -260,7 +266,7 @@ def entropy(value: str) -> float:
 
 
 PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
-TYPED_WORDS = ("123456", "abc123")  # runs typed by hand: see VOUCHING_NAME
+TYPED_WORDS = ("123456", "abc123")  # runs typed by hand: see vouching_name
 PLACEHOLDER_UNTYPED_RE = re.compile(_trie([w for w in PLACEHOLDER_WORDS if w not in TYPED_WORDS]))
 
 
@@ -282,10 +288,10 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
     of letters only (Hugging Face tokens are) is not taken for a variable name. ``vouched``: a
     vendor's name holds the value, so a run typed by hand (abcdef123456...) is taken as meant."""
-    if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "secrets.", "vars.", "#", "[")) or value.endswith(("...", "…")):
+    if value.startswith(("$", "%", "@", "&", "*", "env.", "env[", "env:", "secrets.", "vars.", "#", "[")) or value.endswith(("...", "…")):
         return True
-    if value.startswith(DOCUMENTED_EXAMPLES) or value.startswith(("env:", "env.")) or VARIABLE_REFERENCE.search(value):
-        return True  # env:BINANCE_KEY, 0x$PRIVATE_KEY: the value names where the key lives
+    if value.startswith(DOCUMENTED_EXAMPLES) or VARIABLE_REFERENCE.search(value):
+        return True  # 0x$PRIVATE_KEY: the value names where the key lives
     if not value.isascii():
         return True  # 你的密钥（至少32个字符）, 40位Base64字符串: a description in words; keys are ASCII
     if not vouched and REPEATED_UNIT.fullmatch(value):
@@ -347,7 +353,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False
     if UUID.match(value) or ADDRESS.match(value):
         return False
-    if value.startswith("LS0tLS1CRUdJTi"):
+    if value.startswith(ENCODED_BLOCK_START):
         return False  # a PEM file in base64: the private-key check reads what is inside
     if value.startswith("eyJ") and value.count(".") == 2:
         return real_jwt(value)
@@ -444,7 +450,6 @@ def _self_describing(value: str) -> bool:
     return any(word in lowered or word in spelled or word in letters for word in SELF_DESCRIBING)
 
 
-CAMEL_WORD_RUN = re.compile(r"[A-Z][a-z]{2,}")
 CAMEL_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -455,7 +460,7 @@ def _word_identifier(value: str) -> bool:
     pieces: list[str] = []
     for segment in re.split(r"[-_.:/]", value):  # a word is a whole lower-case segment or a capitalised one
         whole = segment.isalpha() and (segment.islower() or segment.isupper())  # DO_NOT_PERSIST, us-gaap
-        pieces += [segment] if whole else CAMEL_WORD_RUN.findall(segment)
+        pieces += [segment] if whole else CAMEL_WORD.findall(segment)
     words = [w for w in pieces if len(w) >= (2 if w.isupper() else 3) and any(c in "aeiouy" for c in w.lower())]
     covered = sum(map(len, words))
     vowels = sum(w.lower().count(v) for w in words for v in "aeiouy")
@@ -482,7 +487,7 @@ def _encoded_text(value: str) -> str | None:
     """The text inside base64 that decodes to printable ASCII (k8s Secret values, Basic-style
     tokens); None for anything else. Random bytes almost never decode so: a 12-byte key would
     have to land in the printable range at every byte (about one chance in 150,000)."""
-    if len(value) < 12 or not BASE64_ANY.match(value) or (len(value) % 4 and "=" not in value and len(value) % 4 == 1):
+    if len(value) < 12 or len(value) % 4 == 1 or not BASE64_ANY.match(value):
         return None
     try:
         raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_" if ("-" in value or "_" in value) else None, validate=True)
@@ -588,6 +593,7 @@ def _basic_secret(value: str) -> bool:
 
 def password_like(password: str) -> bool:
     """An explicit password (``curl -u``, Basic, a URL's userinfo): shorter is fine when it is mixed."""
+    # only the plain spelling here: an explicit password in leet (P4ssw0rd!) is someone's weak password
     if is_placeholder(password) or len(password) < 8 or any(word in password.lower() for word in SELF_DESCRIBING):
         return False
     if "\\u" in password or "\\x" in password or "," in password:
@@ -817,13 +823,31 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
             before = PREVIOUS_WORD.search(line, 0, start)
             # ``cache key``, ``public key``, ``signing key``: the word before says what the key is
             name = f"{before.group(1)}_{name}" if before else name
-            if HEX.match(tail.group(2)) and not SAYS_SECRET.search(name) and (name.lower() == tail.group(1).lower() or tail.group(1).lower() not in BARE_SECRET_WORDS or HEX_CONTEXT.search(line) or len(tail.group(2)) not in HEX_KEY_LENGTHS):
-                continue  # a key id or fingerprint in hex (gpg --recv-keys, signing key) is public; newsapi key <32 hex> is not
+            if _public_hex(name, tail.group(1), tail.group(2), line):
+                continue
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
         if needs in line:
             for match in pattern.finditer(line):
                 yield match.group(1), match.group(2), match.start(2), match.end(2), False
+
+
+def _fingerprint(value: str, name: str, line: str) -> bool:
+    """Release GPG key: 9554F04D..., OSQUERY_KEY=1484120A...: hex on a line about signatures, or
+    a key id or fingerprint's length in upper case under a key's name, as GnuPG prints them."""
+    if not HEX.match(value):
+        return False
+    return bool(HEX_CONTEXT.search(line)) or (len(value) in (16, 40) and value.isupper() and name.lower().endswith("key"))
+
+
+def _public_hex(name: str, word: str, value: str, line: str) -> bool:
+    """Hex after a spaced name (``signing key 7F3E...``, ``gpg key <id>``) is a key id or a
+    fingerprint, unless the name says secret or a vendor's word qualifies a bare key word and the
+    value has a vendor key's length (``newsapi KEY <32 hex>``)."""
+    if not HEX.match(value) or SAYS_SECRET.search(name):
+        return False
+    qualified = name.lower() != word.lower() and word.lower() in BARE_SECRET_WORDS
+    return not qualified or len(value) not in HEX_KEY_LENGTHS or _fingerprint(value, name, line)
 
 
 def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterator[Hit]:
@@ -839,10 +863,11 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
             continue  # x:Key="..." names a XAML resource
-        if HEX.match(value) and (HEX_CONTEXT.search(line) or (len(value) in (16, 40) and value.isupper() and name.lower().endswith("key"))):
-            continue  # Release GPG key: 9554F04D..., OSQUERY_KEY=1484120A...: a fingerprint, upper case as GnuPG prints it
+        if _fingerprint(value, name, line):
+            continue
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
-        in_link = "://" in line[:start] or line[max(0, start - len(name) - 2) : start - len(name) - 1] in ("?", "&", ";")
+        name_at = line.rfind(name, 0, start)
+        in_link = "://" in line[:start] or line[name_at - 1 : name_at] in ("?", "&", ";")
         uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
         if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)), vouched=vouched)):
             continue
