@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from secrets import gitleaks_binary  # type: ignore[attr-defined]  # noqa: E402  (bench/secrets.py)
 
+from kimi_skill.validator.check_agent_rules import KEY_STORE_SUFFIXES, key_store  # noqa: E402
 from kimi_skill.validator.secrets_scan import scan_text  # noqa: E402
 
 
@@ -44,6 +45,7 @@ class Case:
     secret: bool
     text: str
     suffix: str
+    raw: bytes = b""  # a binary file's bytes (a PKCS#12 store), which text cannot carry
 
 
 def half(source: str, group: str) -> str:
@@ -105,12 +107,15 @@ def secretlint(mirror: Path) -> list[Case]:
         except ValueError:
             continue
         messages = expected.get("messages") if isinstance(expected, dict) else expected
-        text = _git(repo, "show", f"HEAD:{name}").decode("utf-8", "replace")
-        cases.append(Case("secretlint", parts[2], bool(messages), text, Path(name).suffix or ".txt"))
+        raw = _git(repo, "show", f"HEAD:{name}")
+        cases.append(Case("secretlint", parts[2], bool(messages), raw.decode("utf-8", "replace"), Path(name).suffix or ".txt", raw))
     return cases
 
 
 def ours(case: Case) -> bool:
+    """What ``--scan`` reports for the case as a file: a key store by its name and first byte, text by the scanner."""
+    if case.suffix.lower() in KEY_STORE_SUFFIXES:
+        return key_store(case.suffix, case.raw)
     return any(True for _ in scan_text(case.text))
 
 
@@ -126,7 +131,7 @@ def gitleaks_hits(cases: list[Case]) -> set[int] | None:
         folder = Path(tmp) / "files"
         folder.mkdir()
         for index, case in enumerate(cases):
-            (folder / f"{index}{case.suffix}").write_text(case.text)
+            (folder / f"{index}{case.suffix}").write_bytes(case.raw or case.text.encode())
         report = Path(tmp) / "report.json"
         subprocess.run([binary, "dir", str(folder), "--no-banner", "--report-format", "json", "--report-path", str(report), "--exit-code", "0"], capture_output=True, check=True)
         return {int(Path(item["File"]).stem) for item in json.loads(report.read_text() or "[]")}

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import SCRIPTS
 from conftest import write_skill as skill
+from kimi_skill.validator.check_agent_rules import key_store
 from kimi_skill.validator.keyrules import expand
 from kimi_skill.validator.secrets_scan import scan_text
 
@@ -148,6 +149,11 @@ def test_a_pkcs12_key_store_is_a_private_key(tmp_path):
     assert "client.p12:1:1: ERROR no-inlined-key private key store (PKCS#12" in out
 
 
+def test_a_truncated_file_named_like_a_key_store_is_not_one():
+    whole = bytes([0x30, 0x82, 0x00, 0x04, 0x02, 0x01, 0x03, 0x00])
+    assert (key_store("client.p12", whole), key_store("client.p12", whole[:6]), key_store("notes.txt", whole)) == (True, False, False)
+
+
 def test_a_key_in_a_dotenv_file_is_told_to_stay_out_of_the_skill(tmp_path):
     import random
 
@@ -263,6 +269,17 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "GET http://user:pass@trusted.com:80@localhost/\n",
     '"pageKey": "qj000003-3Lik-wAf2-p4bo-22w4MiEpDutc",\n',
     'variable "region_token_name" {\n  default = "us-east-1"\n}\n',
+    # found on the dev half of a third split of skill collections
+    '"MemberKey": "4be1c07d93a25f6e8d0c71b2a9f34e58"\n',
+    "authenticity_token: Qm7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1E\n",
+    "Key `ID2D1RenderTarget` draws: geometry, bitmaps, text\n",
+    "export PROFILER_CLIENT_TOKEN=ghj456-klm789\n",
+    "private_key=signing_key_b64,\n",
+    '"token": "0xUSDCAddress",\n',
+    "X-Agent-Key: ed25519:AGENT_PUBHEX\n",
+    "ID: did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH\n",
+    "adminKey: 'id:0011223344556677889900aabbccddee',\n",
+    'masked = "[PASSWORD:9c3e7a1b5d2f4e60]"\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

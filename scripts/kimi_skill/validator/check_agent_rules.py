@@ -72,6 +72,18 @@ def advice(kind: str, rel: str, variable: str | None) -> str:
 KEY_STORE_SUFFIXES = (".p12", ".pfx")
 
 
+def key_store(rel: str, data: bytes) -> bool:
+    """A PKCS#12 store (.p12, .pfx) holds a private key, whatever its password. It is one DER
+    SEQUENCE that spans the whole file: a truncated or random file under that name is not one."""
+    if not rel.lower().endswith(KEY_STORE_SUFFIXES) or data[:1] != b"\x30" or len(data) < 2:
+        return False
+    size, start = data[1], 2
+    if size & 0x80:  # the long form: the next (size & 0x7F) bytes hold the length
+        count = size & 0x7F
+        size, start = int.from_bytes(data[2 : 2 + count], "big"), 2 + count
+    return start + size == len(data)
+
+
 def scan_keys(folder: Folder, add, variable: str | None = None) -> None:
     """no-inlined-key and key-in-argv over every text file of ``folder``."""
     from .memo import MISSING, digest, memo
@@ -79,7 +91,7 @@ def scan_keys(folder: Folder, add, variable: str | None = None) -> None:
     for rel in folder.files:
         if rel.lower().endswith(KEY_STORE_SUFFIXES):
             data = folder.raw(rel)
-            if data and data[:1] == b"\x30":  # a DER SEQUENCE: a PKCS#12 store holds a private key, whatever its password
+            if data and key_store(rel, data):
                 add("no-inlined-key", rel, 1, 1, f"private key store (PKCS#12, {len(data)} bytes) shipped: {advice('private key', rel, variable)}, and revoke the key if it was real")
             continue
         text = folder.text(rel)

@@ -166,11 +166,11 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|"
+    r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|"
     + WORD_START
     + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment)[_-]?token|"
     + WORD_START
@@ -235,6 +235,7 @@ GENERIC_NAME_WORDS = frozenset(
 )
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 VENDOR_PREFIXED = re.compile(r"^[A-Za-z]{1,8}[-_.]")  # sk-, pk_, ghp_, sl.: the prefix's rule decides
+UPPER_NAME = re.compile(r"(?:^|:)[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # after a scheme too: ed25519:PUBKEY_HEX
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
 from .findings import ALLOW, FOREIGN_ALLOW, KEY_RULES  # noqa: E402,F401  (kept importable from here)
@@ -275,13 +276,20 @@ def _sequential(value: str, fold: bool = False) -> bool:
     ``fold``: AbCdEfGh too (a generic value; behind a vendor prefix the case is left alone,
     as scanners' suites count glpat-aBcDeF... as a key)."""
     letters = [c for c in (value.lower() if fold else value) if c.isalpha()]
-    for run in (value, letters, [c for c in value if c.isdigit()]):
+    doubled = [char for char, _ in itertools.groupby(value)]  # 00112233...: each step typed twice
+    for run in (value, letters, [c for c in value if c.isdigit()], doubled):
         if len(run) < 8:
             continue
         steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
         if max(steps.count(1), steps.count(-1)) >= len(steps) * 0.6:
             return True
-    return False
+    # ghj789-klm012: short runs in order, broken where letters turn to digits or a separator comes
+    inside = [ord(b) - ord(a) for a, b in itertools.pairwise(value) if _kind(a) == _kind(b) != "other"]
+    return len(value) >= 8 and len(inside) >= 6 and max(inside.count(1), inside.count(-1)) >= len(inside) * 0.75
+
+
+def _kind(char: str) -> str:
+    return "digit" if char.isdigit() else "lower" if char.islower() else "upper" if char.isupper() else "other"
 
 
 def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) -> bool:
@@ -292,6 +300,8 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
         return True
     if value.startswith(DOCUMENTED_EXAMPLES) or VARIABLE_REFERENCE.search(value):
         return True  # 0x$PRIVATE_KEY: the value names where the key lives
+    if (value.startswith("0x") and not HEX.match(value[2:])) or UPPER_NAME.search(value):
+        return True  # 0xNFTContractAddress, ed25519:PUBKEY_HEX: a description of the value, not the value
     if not value.isascii():
         return True  # 你的密钥（至少32个字符）, 40位Base64字符串: a description in words; keys are ASCII
     if not vouched and REPEATED_UNIT.fullmatch(value):
@@ -469,9 +479,16 @@ def _word_identifier(value: str) -> bool:
 
 def _camel_identifier(value: str) -> bool:
     """roundToBase10, fixSvgStringForIe11: a camelCase name of words. Random text splits into
-    one- and two-letter pieces without vowels; a name splits into words."""
-    if not IDENT.match(value) or not value[:1].islower():
+    one- and two-letter pieces without vowels; a name splits into words. A type's name
+    (ID3D11DeviceContext) is capitalised words for three quarters of its letters: 0.015 % of
+    random base62 strings that start in upper case are."""
+    if not IDENT.match(value):
         return False
+    if value[:1].isupper():
+        capitalised = [w for w in CAMEL_WORD.findall(value) if len(w) >= 4 and any(c in "aeiou" for c in w)]
+        covered = sum(map(len, capitalised))
+        vowels = sum(w.lower().count(v) for w in capitalised for v in "aeiou")
+        return len(capitalised) >= 2 and covered >= sum(c.isalpha() for c in value) * 0.75 and vowels >= covered * 0.3
     tokens = CAMEL_TOKEN.findall(value)
     words = [t for t in tokens if t.isalpha()]
     if len(words) < 2 or sum(len(t) for t in tokens if t.isdigit()) > 2 or any(len(w) > 5 for w in words if w.isupper()):
@@ -853,7 +870,7 @@ def _public_hex(name: str, word: str, value: str, line: str) -> bool:
 def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterator[Hit]:
     for name, raw, start, end, argv in _named_values(line, line.lower()):
         raw = raw.strip()
-        value = raw.rstrip(".")
+        value = raw.rstrip(".,")  # a sentence's full stop, or the comma after an argument
         if len(value) < 12 or raw.endswith(("...", "…")) or _code(value, line[end : end + 6]):
             continue  # shorter than any secret a name can vouch for, elided, or an expression
         if value.startswith("-") and line[start - 1 : start] == ":":
@@ -867,6 +884,9 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
             continue
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
         name_at = line.rfind(name, 0, start)
+        around = line[max(name_at - 2, 0) : name_at].rjust(2) + line[name_at + len(name) : name_at + len(name) + 1]
+        if (around[0].isalnum() and around[1:] == "::") or (around[1] == "[" and line[end : end + 1] == "]"):
+            continue  # did:key:z6Mk... is a public identifier; [PASSWORD:f2ae...] is a masker's tag
         in_link = "://" in line[:start] or line[name_at - 1 : name_at] in ("?", "&", ";")
         uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
         if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)), vouched=vouched)):
