@@ -280,6 +280,11 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "ID: did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH\n",
     "adminKey: 'id:0011223344556677889900aabbccddee',\n",
     'masked = "[PASSWORD:9c3e7a1b5d2f4e60]"\n',
+    '"xsecToken": "AB" "TlN99mhWp708DwGw5HqXDgLVXZx3scB8fnvGNx6jvr7=",\n',  # a note's share-link token
+    '"image_key": "img_4c81e2d7-5a3b-4f96-b0d1-7e2c9a6f3b8h"\n',
+    'website_key="6Lc4Tq8UAAAAAKm2Xp9Rt4Wn8Kc3Vd6Hs1Jf5Gb0"\n',  # a reCAPTCHA site key: public by design
+    "https://ton.fun/launch?token=EQGTd7FguoV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vsH&symbol=X\n",  # a TON address
+    "node index.js send-token evt0MLaMRTvetw0tESulEETldq8b8Vw2zbJYAxyL1aCc 1000\n",
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
