@@ -525,6 +525,18 @@ CONTAINERS = {
     "html breaks": lambda lines: "<p>" + "<br/>".join(lines) + "</p>\n",
     "numbered listing": lambda lines: "".join(f"{i + 1:4d} | {line}\n" for i, line in enumerate(lines)),
     "base64 wrapped at 76": lambda lines: "\n".join(textwrap.wrap(base64.b64encode(("\n".join(lines) + "\n").encode()).decode(), 76)) + "\n",
+    "yaml folded": lambda lines: "key: >\n" + "".join(f"  {line}\n" for line in lines),
+    "json inside json": lambda lines: json.dumps(json.dumps({"key": "\n".join(lines) + "\n"})),
+    "diff additions": lambda lines: "".join(f"+{line}\n" for line in lines),
+    "python implicit concatenation": lambda lines: "k = (\n" + "".join(f'    "{line}\\n"\n' for line in lines) + ")\n",
+    "c string lines": lambda lines: 'const char *k = "' + '"\n"'.join(f"{line}\\n" for line in lines) + '";\n',
+    "markdown quote": lambda lines: "".join(f"> {line}\n" for line in lines),
+    "toml multiline": lambda lines: 'key = """\n' + "\n".join(lines) + '\n"""\n',
+    "echo -e": lambda lines: 'echo -e "' + "\\n".join(lines) + '" > id_key\n',
+    "escaped \\r\\n": lambda lines: 'k="' + "\\r\\n".join(lines) + '"\n',
+    "escaped twice": lambda lines: 'k="' + "\\\\n".join(lines) + '"\n',
+    "csv field": lambda lines: 'name,key\nsvc,"' + "\n".join(lines) + '"\n',
+    "one line, no separators": lambda lines: "".join(lines) + "\n",
 }
 
 
