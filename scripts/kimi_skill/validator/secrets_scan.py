@@ -148,7 +148,7 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
-    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong",
+    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "base64", "encoded",
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
@@ -176,7 +176,7 @@ NOT_SECRET_NAMES = re.compile(
     + WORD_START
     + r"(send|transfer|swap|buy|sell|mint|burn|approve|bridge|stake)[_-]?tokens?$|"
     + WORD_START
-    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
+    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|whiskey|hockey|jockey|digikey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
@@ -195,6 +195,7 @@ BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
 NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
+CITATION = re.compile(r"^[a-z]{2,}(?:19|20)\d\d[a-z]*$")  # madaan2023selfrefine: a BibTeX key, author, year, word
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$|^[EU]Q[A-Za-z0-9_-]{46}$")  # Ethereum, and TON's user-friendly form
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
@@ -358,6 +359,8 @@ def secret_name(name: str) -> bool:
 
 def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bool = False) -> bool:
     """A generic candidate is a secret only when it has the texture of one."""
+    if _private_key_der(value):
+        return True  # a key block's body without its BEGIN line (String privateKey = "MIIEvQIBADAN...")
     floor = 12 if short_ok else 16
     if len(value) < floor or len(value) > 1000:
         return False
@@ -369,13 +372,13 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # a PEM file in base64: the private-key check reads what is inside
     if value.startswith("eyJ") and value.count(".") == 2:
         return real_jwt(value)
-    if value.startswith(PUBLIC_PREFIXES):
+    if value.startswith(PUBLIC_PREFIXES) or _public_key_der(value):
         return False  # publishable keys and public keys are meant to be shared
     if _illustrative(value):
         return False  # my-secret-token-12345, xoxp-1234-1234-1234-...: words or a repeated group
     if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value) or FILE_NAME.match(value):
         return False  # path-key@3.1.1, someone@example.org, models/exp-42.pkl
-    if _self_describing(value) or NOT_A_KEY.search(value):
+    if _self_describing(value) or NOT_A_KEY.search(value) or CITATION.match(value):
         return False  # user_password_123!, s3cr3t-value: a value that names itself is an illustration
     if value.count(":") >= 2 or _encoded_words(value):
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
@@ -515,6 +518,58 @@ def _encoded_text(value: str) -> str | None:
     if (len(raw) < 8 and "=" not in value) or not all(32 <= b < 127 for b in raw):
         return None
     return raw.decode("ascii")
+
+
+# the algorithms of a SubjectPublicKeyInfo: rsaEncryption, ecPublicKey, DSA, Ed25519, X25519, Ed448, X448
+ENCRYPTED_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d01050d", "2a864886f70d010c0103"))  # PBES2, PKCS#12 3DES
+PUBLIC_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d010101", "2a8648ce3d0201", "2a8648ce380401", "2b6570", "2b656e", "2b6571", "2b656f"))
+
+
+def _der_body(data: bytes, at: int, tag: int) -> int | None:
+    """Where the contents of the DER element of ``tag`` at ``at`` start, or None."""
+    if len(data) < at + 2 or data[at] != tag:
+        return None
+    size = data[at + 1]
+    return at + 2 + (size & 0x7F if size & 0x80 else 0)
+
+
+def _der_start(value: str) -> bytes:
+    """The first 24 bytes of base64 that may be DER (a SEQUENCE starts MI, MH, MF, ...)."""
+    if not value.startswith("M") or len(value) < 24 or not BASE64_ANY.match(value):
+        return b""
+    try:
+        return base64.b64decode(value[:32])
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _der_algorithm(data: bytes) -> bytes:
+    """The OID of a SEQUENCE that opens with an algorithm's SEQUENCE (a public key, or an
+    encrypted private key), or b""."""
+    inner = _der_body(data, 0, 0x30)
+    oid = None if inner is None else _der_body(data, inner, 0x30)
+    if oid is None or _der_body(data, oid, 0x06) is None:
+        return b""
+    return data[oid + 2 : oid + 2 + data[oid + 1]]
+
+
+def _public_key_der(value: str) -> bool:
+    """MIIBIjANBgkq..., MCowBQYDK2Vw...: a public key in DER (a SubjectPublicKeyInfo: the
+    algorithm's SEQUENCE first, naming a public-key algorithm)."""
+    return _der_algorithm(_der_start(value)) in PUBLIC_KEY_OIDS
+
+
+def _private_key_der(value: str) -> bool:
+    """MIIEvQIBADAN..., MHcCAQEE...: a private key in DER (PKCS#8, PKCS#1 or SEC1), which opens
+    with a version INTEGER of 0 or 1 and then the algorithm, the RSA modulus or the EC key; or
+    an encrypted one (PKCS#8 under PBES2 or PKCS#12's triple DES)."""
+    data = _der_start(value) if len(value) >= 64 else b""
+    version = _der_body(data, 0, 0x30)
+    if version is None:
+        return False
+    if data[version : version + 3] in (b"\x02\x01\x00", b"\x02\x01\x01"):
+        return data[version + 3 : version + 4] in (b"\x30", b"\x02", b"\x04")
+    return _der_algorithm(data) in ENCRYPTED_KEY_OIDS
 
 
 def _encoded_words(value: str) -> bool:
