@@ -301,6 +301,9 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '"credential": "base64encodedsignature=="\n',
     "- U2: ESP32-C6-WROOM-1-N8 (DigiKey: 1965-ESP32-C6-WROOM-1-N8CT-ND)\n",
     '"key": "vaswani2017attention",\n',
+    # found on the dev half of a fourth split
+    'db create --admin-password "MyStr0ngP@ss" \\\n',
+    '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -437,6 +440,7 @@ def test_vendor_key_shapes_are_caught(template):
     'password = "Xk9#mQ2$vL7pR4w"\n',  # skill-validate: allow no-inlined-key (made up for this test)
     "DB_PASSWORD=tQ8vN3xK5mZ2pL7w\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
+    "APP_KEY=base64:7b+IRl8Dre0pqxTC" "VufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

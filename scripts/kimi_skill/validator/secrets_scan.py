@@ -148,7 +148,7 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
-    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "base64", "encoded",
+    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "encoded",
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
@@ -406,6 +406,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
 
 WORD_RUN = re.compile(r"[A-Z]?[a-z]{2,}")
 MEMORABLE_WORD = re.compile(r"[A-Z][a-z]+|[a-z]{2,}")
+SYLLABLE_BREAK = re.compile(r"[^aeiouy]{4,}|[aeiouy]{3,}")
 
 
 def _wordy(value: str) -> bool:
@@ -435,7 +436,11 @@ def _memorable(value: str) -> bool:
         return False  # more than a leet letter or two inside the words: random
     spelled = core.translate(LEET)
     runs = [run for run in MEMORABLE_WORD.findall(spelled) if len(run) >= 4 or run[0].isupper()]  # My, Secure, Pass
-    return len(runs) >= 2 and sum(map(len, runs)) >= len(spelled) * 0.9 and _wordy(spelled)
+    if len(runs) < 2 or sum(map(len, runs)) < len(spelled) * 0.9 or not any(len(run) >= 5 for run in runs):
+        return False
+    # each piece reads as a word (a vowel, no four consonants or three vowels in a row): random
+    # base62 of 12 to 24 characters passes 0.2 % of the time (StrongPass has too few vowels for _wordy)
+    return all(any(c in "aeiouy" for c in run.lower()) and not SYLLABLE_BREAK.search(run.lower()) for run in runs)
 
 
 def _illustrative(value: str) -> bool:
@@ -791,6 +796,8 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
             continue
         found = BASE64_RUN.search(bare)
         body += found.group() if found and found.start() == 0 else ""
+        if found and bare[found.end() :].startswith(("...", "…")) and len(body) < 64:
+            return False  # MIGTAgEAMBMGByqGSM49AgEG...: the opening every key of a kind shares, then an ellipsis
         break
     if len(body) < 24 or TRAILING_PLACEHOLDER.search(body) or len(set(body[:64])) <= 10:
         return False
