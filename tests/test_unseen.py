@@ -303,6 +303,8 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '"key": "vaswani2017attention",\n',
     # found on the dev half of a fourth split
     'db create --admin-password "MyStr0ngP@ss" \\\n',
+    "password: 'TempPass123!',\n",
+    "password: AbcDef123!@#\n",
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):

@@ -436,10 +436,10 @@ def _memorable(value: str) -> bool:
         return False  # more than a leet letter or two inside the words: random
     spelled = core.translate(LEET)
     runs = [run for run in MEMORABLE_WORD.findall(spelled) if len(run) >= 4 or run[0].isupper()]  # My, Secure, Pass
-    if len(runs) < 2 or sum(map(len, runs)) < len(spelled) * 0.9 or not any(len(run) >= 5 for run in runs):
+    if len(runs) < 2 or sum(map(len, runs)) < len(spelled) * 0.9:
         return False
     # each piece reads as a word (a vowel, no four consonants or three vowels in a row): random
-    # base62 of 12 to 24 characters passes 0.2 % of the time (StrongPass has too few vowels for _wordy)
+    # base62 of 12 to 24 characters passes 0.25 % of the time (StrongPass has too few vowels for _wordy)
     return all(any(c in "aeiouy" for c in run.lower()) and not SYLLABLE_BREAK.search(run.lower()) for run in runs)
 
 
