@@ -308,6 +308,11 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     # found on the held-out half of the fourth split at its first look
     "{ key: 'import-scene12', label: 'Import' },\n",
     '"version_token": "Qm7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1EeT5o"\n',  # optimistic concurrency, not access
+    # found on the dev half of a fifth split
+    '"VlocityMatchingRecordSourceKey": "Product2/4be1c07d-93a2-4f6e-8d0c-71b2a9f34e58",\n',
+    "public_key_hex=9f3c1a7e5b2d8046c1e9a3f57b0d2c8e4a6f1b3d5c7e9a0b2d4f6e8c1a3b5d7f\n",
+    "![x](https://img.example-cdn.net/a/b/c.png?credential=Hq7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1E&expires=1772290799&signature=x)\n",
+    'cygpath -u "C:\\Users\\Jane Roe\\Documents"\n',
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):

@@ -126,6 +126,8 @@ PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
 SAYS_SECRET = re.compile(r"(?i)secret|token|passw")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
+SIGNED_LINK = re.compile(r"(?i)[?&](?:x-amz-)?(?:expires|signature)=")
+WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:)?\\[A-Za-z]")  # -u "C:\Users\John Doe": cygpath's flag, not a password
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
 XML = re.compile(r"""(?i)<(""" + KEYISH + r""")>([^\s<>"']+)</""")  # <apiKey>...</apiKey>
 PAIR = re.compile(r"""(?i)["'](""" + KEYISH + r""")["']\s*,\s*["']([^\s"'`\\]+)["']""")  # setenv("API_KEY", "...")
@@ -162,15 +164,15 @@ NOT_SECRET_NAMES = re.compile(
     r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|" + WORD_START + r"(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
     r"tokeni[sz]er|tokens?_per|(?<![a-z])key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
     + WORD_START
-    + r"(public|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
+    + r"(public|pub|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
-    r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_-]?token|"
+    r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_.-]?token|"
     + WORD_START
     + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment|xsec)[_-]?token|"
     + WORD_START
@@ -195,7 +197,9 @@ BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
 NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
-CITATION = re.compile(r"^[a-z]{2,}(?:19|20)\d\d[a-z]*$")  # madaan2023selfrefine: a BibTeX key, author, year, word
+CITATION = re.compile(r"^[A-Za-z][a-z]+(?:19|20)\d\d[A-Za-z]?[a-z]*$")  # madaan2023selfrefine, Lee2025Photovoltaic: author, year, word
+FOLDER_WORD = re.compile(r"^[a-z]{2,}$")
+RECORD_PATH = re.compile(r"^[A-Za-z][\w.-]*/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # Product2/<uuid>
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$|^[EU]Q[A-Za-z0-9_-]{46}$")  # Ethereum, and TON's user-friendly form
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
@@ -239,6 +243,7 @@ GENERIC_NAME_WORDS = frozenset(
 )
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 VENDOR_PREFIXED = re.compile(r"^[A-Za-z]{1,8}[-_.]")  # sk-, pk_, ghp_, sl.: the prefix's rule decides
+NAME_QUALIFIER = re.compile(r"(?i)(?:[_-]?(?:hex|b64|base64|str|string|raw|pem|der|bytes|encoded|text))+$")
 UPPER_NAME = re.compile(r"(?:^|:)[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # after a scheme too: ed25519:PUBKEY_HEX
 SNAKE_NAME = re.compile(r"^(?:[A-Z][A-Z0-9]{0,11}(?:_[A-Z0-9]{1,12})+|[a-z][a-z0-9]{0,11}(?:_[a-z0-9]{1,12})+|[a-z]+(?:-[a-z0-9]+)+)$")
 CERTAIN_NAME = re.compile(r"(?i)(api[_-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|private[_-]?key|access[_-]?key|(?<![a-z])key)$")
@@ -281,6 +286,8 @@ def _sequential(value: str, fold: bool = False) -> bool:
     as scanners' suites count glpat-aBcDeF... as a key)."""
     letters = [c for c in (value.lower() if fold else value) if c.isalpha()]
     doubled = [char for char, _ in itertools.groupby(value)]  # 00112233...: each step typed twice
+    if len(value) >= 12 and all(_steps_up(run) for run in (value[::2], value[1::2])):
+        return True  # a1b2c3d4e5f6: two runs in order, interleaved
     for run in (value, letters, [c for c in value if c.isdigit()], doubled):
         if len(run) < 8:
             continue
@@ -290,6 +297,11 @@ def _sequential(value: str, fold: bool = False) -> bool:
     # ghj789-klm012: short runs in order, broken where letters turn to digits or a separator comes
     inside = [ord(b) - ord(a) for a, b in itertools.pairwise(value) if _kind(a) == _kind(b) != "other"]
     return len(value) >= 8 and len(inside) >= 6 and max(inside.count(1), inside.count(-1)) >= len(inside) * 0.75
+
+
+def _steps_up(run: str) -> bool:
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
+    return bool(steps) and steps.count(1) >= len(steps) * 0.8
 
 
 def _kind(char: str) -> str:
@@ -347,6 +359,12 @@ def vouching_name(name: str, value: str) -> bool:
     return any(len(w) >= 3 and not w.isdigit() and w not in GENERIC_NAME_WORDS and w not in QUALIFIERS for w in words)
 
 
+def not_secret_name(name: str) -> bool:
+    """A name for something other than a secret (cache_key, page_token), also with a qualifier
+    after it that says how the value is written (public_key_hex, pubKeyStr)."""
+    return bool(NOT_SECRET_NAMES.search(name) or NOT_SECRET_NAMES.search(NAME_QUALIFIER.sub("", name)))
+
+
 def secret_name(name: str) -> bool:
     """The name ends in a secret's word (``SEARCH_TOKEN``, ``apiKey``, ``client_secret_prod``),
     not in something about one (``token_address``, ``ACCESS_TOKEN_LIFETIME``, ``keyPrefix``)."""
@@ -367,7 +385,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False
     if "://" in value or _pathlike(value) or value.count(".") >= 3 or value.startswith(("/", "./", "~/")):
         return False
-    if UUID.match(value) or ADDRESS.match(value):
+    if UUID.match(value) or ADDRESS.match(value) or RECORD_PATH.match(value):
         return False
     if value.startswith(ENCODED_BLOCK_START):
         return False  # a PEM file in base64: the private-key check reads what is inside
@@ -385,6 +403,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
     if "/" in value and "+" not in value and not any(c.isupper() for c in value) and all(LOWER_WORD.search(part) or part.isdigit() for part in value.split("/") if part):
         return False  # scrna/batch_1_3: a lower-case path of words; base64 with a slash has upper case too
+    if value.count("/") >= 2 and all(FOLDER_WORD.match(part) for part in value.split("/")[:-1]):
+        return False  # conf/nips/VaswaniSPUJGKP17: folders named in words, then a name
     text = _encoded_text(value)
     if text is not None:
         return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
@@ -430,7 +450,7 @@ LEET = str.maketrans("@40315$7!", "aaoeissti")
 def _memorable(value: str) -> bool:
     """SecurePass123!, MyP@ssw0rd2024: words (leet spelling undone) and a short tail of digits
     and symbols: the example password of a document or a test, not a generated secret."""
-    core = re.sub(r"[\W\d_]{1,6}$", "", value)
+    core = re.sub(r"(?<=[A-Za-z0-9])[-_ ](?=[A-Za-z0-9])", "", re.sub(r"[\W\d_]{1,6}$", "", value))  # Priv4cy-Filt3r
     if len(core) < 6 or len(core) > 24:
         return False
     if sum(not c.isalpha() for c in core) > 2 or not any(c.isupper() for c in core):
@@ -678,7 +698,7 @@ def password_like(password: str) -> bool:
     # only the plain spelling here: an explicit password in leet (P4ssw0rd!) is someone's weak password
     if is_placeholder(password) or len(password) < 8 or any(word in password.lower() for word in SELF_DESCRIBING):
         return False
-    if "\\u" in password or "\\x" in password or "," in password:
+    if "\\u" in password or "\\x" in password or "," in password or WINDOWS_PATH.match(password):
         return False  # pa\uD7FFss: a string escape in a parser's test; host:1,user:pw@: a multi-host URL
     if "%" in password and PLACEHOLDER_RE.search(unquote(password).translate(LEET).lower()):
         return False  # not-re%40l: a placeholder, percent-encoded and spelled in leet
@@ -850,7 +870,7 @@ def _after_name(line: str, previous: str, hit: HitMaker) -> Iterator[Hit]:
         return
     name, scheme, secret = named.group(1) or named.group(2), (value.group(1) or "").lower(), value.group(2)
     header = bool(HEADER_NAMES.search(name))
-    if not header and (NOT_SECRET_NAMES.search(name) or not secret_name(name)):
+    if not header and (not_secret_name(name) or not secret_name(name)):
         return
     if header or scheme:
         ok = _header_secret(scheme, secret)
@@ -943,7 +963,7 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
         if value.startswith("-") and line[start - 1 : start] == ":":
             continue  # ${CACHE_KEY:-default}: a shell default, named by the variable before it
         vouched = vouching_name(name, value) and not any(seen in value for seen in judged)
-        if NOT_SECRET_NAMES.search(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
+        if not_secret_name(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
             continue
         if name.lower() == "key" and XAML_KEY.search(line):
             continue  # x:Key="..." names a XAML resource
@@ -955,6 +975,8 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
         if (around[0].isalnum() and around[1:] == "::") or (around[1] == "[" and line[end : end + 1] == "]"):
             continue  # did:key:z6Mk... is a public identifier; [PASSWORD:f2ae...] is a masker's tag
         in_link = "://" in line[:start] or line[name_at - 1 : name_at] in ("?", "&", ";")
+        if in_link and SIGNED_LINK.search(line):
+            continue  # ?credential=...&expires=...&signature=...: a signed link's parameters, which expire
         uuid_key = UUID_NAME.search(name) and not in_link and _key_uuid(value)
         if not (uuid_key or looks_random(value, name, short_ok=bool(CERTAIN_NAME.search(name)), vouched=vouched)):
             continue
