@@ -313,6 +313,12 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "public_key_hex=9f3c1a7e5b2d8046c1e9a3f57b0d2c8e4a6f1b3d5c7e9a0b2d4f6e8c1a3b5d7f\n",
     "![x](https://img.example-cdn.net/a/b/c.png?credential=Hq7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1E&expires=1772290799&signature=x)\n",
     'cygpath -u "C:\\Users\\Jane Roe\\Documents"\n',
+    '"key": "Ono2024Photovoltaic",\n',
+    '"key": "journals/corr/SmithJK23",\n',
+    'hint = memory_hint(model_key="gemma-3n-e2b-it")\n',
+    "csrf.token = '5e0a3c9b1f7d2e4a8c6b0d9f1e3a5c7b'\n",
+    "https://example.test/reset?token=a1b2c3d4e5f6&email=a@example.com\n",
+    "secret              Sh4dow-Libr4ry-2026\n",
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
