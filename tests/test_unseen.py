@@ -319,6 +319,11 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "csrf.token = '5e0a3c9b1f7d2e4a8c6b0d9f1e3a5c7b'\n",
     "https://example.test/reset?token=a1b2c3d4e5f6&email=a@example.com\n",
     "secret              Sh4dow-Libr4ry-2026\n",
+    # found on the held-out half of the fifth split at its first look
+    "tailscale up --authkey tskeyprefix-abc123\n",  # authkey is two generic words, no vendor's
+    "  --base-token Vq4Lm8aBEaYpPssUzXdcfuUVnGf \\\n",  # a Feishu Base (bitable) is named by its token
+    'INDEXNOW_KEY="7c41e09d2b6f4a58930e1d7b5a2c8f64"\n',  # IndexNow keys are served from the site's root
+    "Authorization: Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJyb2xlIjoicm9vdCJ9.\n",  # alg none: a forgery
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):

@@ -174,11 +174,11 @@ NOT_SECRET_NAMES = re.compile(
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
     r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_.-]?token|"
     + WORD_START
-    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|image|media|attachment|xsec)[_-]?token|"
+    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|base|image|media|attachment|xsec)[_-]?token|"
     + WORD_START
     + r"(send|transfer|swap|buy|sell|mint|burn|approve|bridge|stake)[_-]?tokens?$|"
     + WORD_START
-    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|whiskey|hockey|jockey|digikey|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
+    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|whiskey|hockey|jockey|digikey|indexnow[_-]?key|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
@@ -356,7 +356,12 @@ def vouching_name(name: str, value: str) -> bool:
     if len(value) < 16 or VENDOR_PREFIXED.match(value) or ALPHABET in value.lower() or "test" in value.lower():
         return False  # a vendor's prefix has its own rule; abc...xyz in full is a charset table
     words = [w.lower() for w in NAME_WORD.findall(name)]
-    return any(len(w) >= 3 and not w.isdigit() and w not in GENERIC_NAME_WORDS and w not in QUALIFIERS for w in words)
+    return any(len(w) >= 3 and not w.isdigit() and not _generic_word(w) and w not in QUALIFIERS for w in words)
+
+
+def _generic_word(word: str) -> bool:
+    """api, key, and the words run together (authkey, accesstoken, secretkey): no vendor in them."""
+    return word in GENERIC_NAME_WORDS or any(word[:i] in GENERIC_NAME_WORDS and word[i:] in GENERIC_NAME_WORDS for i in range(2, len(word) - 1))
 
 
 def not_secret_name(name: str) -> bool:
