@@ -324,6 +324,14 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "  --base-token Vq4Lm8aBEaYpPssUzXdcfuUVnGf \\\n",  # a Feishu Base (bitable) is named by its token
     'INDEXNOW_KEY="7c41e09d2b6f4a58930e1d7b5a2c8f64"\n',  # IndexNow keys are served from the site's root
     "Authorization: Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJyb2xlIjoicm9vdCJ9.\n",  # alg none: a forgery
+    # found on the held-out half of a sixth split at its first look
+    '  "SSNUnlockToken": "Hq7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1EeT5oPq2Wx8=",\n',  # tokenised personal data
+    '  "DriversLicenseNumberToken": "c57zjpw1kJjnfuV6hvyyG4iKmnP1RN87ZsZ+stKzUk=",\n',
+    '"sunKeyValue": "entryNodeId=4be1c07d-93a2-4f6e-8d0c-71b2a9f34e58",\n',
+    '"jobToken": "Rk2Mw9pLvQ7nTf4XbZ8cYh3D",\n',
+    '"pushToken": "5c0e9a2b7d4f1e8a3c6b9d2f5e8a1c4b7d0e3f6a9c2b5d8e1f4a7c0b3d6e9f2a"\n',  # a device's push address
+    "- A Frame is Worth One Token: arXiv:2611.01234, https://example.test\n",
+    '"id_token":"eyJ0eXAiOiJKV\n',  # a JWT cut short
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):

@@ -158,11 +158,11 @@ VARIABLE_REFERENCE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
 REPEATED_UNIT = re.compile(r"(.{2,16}?)\1{2,}.{0,16}")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 # a word starts here: not after a letter, or at a camelCase hump (cacheKey, bitbucket_key is not bucket_key)
-WORD_START = r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
+WORD_START = r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]))"  # SSNUnlock: after an acronym too
 HASHY_NAMES = ("sha", "checksum", "integrity", "hash", "digest", "rev", "commit", "etag", "fingerprint", "nonce", "salt", "signature", "uuid", "guid")
 NOT_SECRET_NAMES = re.compile(
     r"(?i)(max[_-]?tokens?|tokens?[_-]?(count|limit|usage|id|type|url|uri|endpoint|file|path|name|len|length|size|budget|estimate|ids|usd)|" + WORD_START + r"(num|total|prompt|completion|input|output|cached|reasoning|context|thinking|response|generated|new|min|used|remaining|special|stop|added|vocab|image|audio|text)[_-]?tokens?$|"
-    r"tokeni[sz]er|tokens?_per|(?<![a-z])key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
+    r"tokeni[sz]er|tokens?_per|" + WORD_START + r"key[_-]?(id|name|file|path|alias|type|word|code|board|press|event|stroke|frame|map|set|pair|ring|store|tab|value|len|length|size|prefix)$|"
     + WORD_START
     + r"(public|pub|primary|foreign|sort|partition|hash|range|cache|object|row|dict|map|index|idx|lookup|shortcut|hot|composite|unique|store|storage|state|"
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
@@ -174,7 +174,9 @@ NOT_SECRET_NAMES = re.compile(
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
     r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_.-]?token|"
     + WORD_START
-    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|base|image|media|attachment|xsec)[_-]?token|"
+    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|base|image|media|attachment|xsec|job)[_-]?tokens?|"
+    + WORD_START
+    + r"(number|unlock|ssn|dob|push|notification|fcm|apns)[_-]?tokens?$|"  # tokenised personal data, a device's push address
     + WORD_START
     + r"(send|transfer|swap|buy|sell|mint|burn|approve|bridge|stake)[_-]?tokens?$|"
     + WORD_START
@@ -196,7 +198,7 @@ LOWER_WORD = re.compile(r"[a-z]{3,}")
 BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
-NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
+NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|(?i:^(?:arxiv|doi|isbn|pmid|urn):)|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
 CITATION = re.compile(r"^[A-Za-z][a-z]+(?:19|20)\d\d[A-Za-z]?[a-z]*$")  # madaan2023selfrefine, Lee2025Photovoltaic: author, year, word
 FOLDER_WORD = re.compile(r"^[a-z]{2,}$")
 RECORD_PATH = re.compile(r"^[A-Za-z][\w.-]*/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # Product2/<uuid>
@@ -396,6 +398,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # a PEM file in base64: the private-key check reads what is inside
     if value.startswith("eyJ") and value.count(".") == 2:
         return real_jwt(value)
+    if value.startswith("eyJ") and value.count(".") < 2:
+        return False  # a JWT cut short: its header (and claims) without a signature hold no secret
     if value.startswith(PUBLIC_PREFIXES) or _public_key_der(value):
         return False  # publishable keys and public keys are meant to be shared
     if _illustrative(value):
