@@ -470,6 +470,7 @@ def test_vendor_key_shapes_are_caught(template):
     "DB_PASSWORD=tQ8vN3xK5mZ2pL7w\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "APP_KEY=base64:7b+IRl8Dre0pqxTC" "VufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
+    "refreshToken = 'eyJzaWduX3RpbWUiOiIyMDI2LTExLTAyIizy" "ibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",  # base64 JSON, no JWT; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

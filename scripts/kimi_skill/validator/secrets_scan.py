@@ -201,6 +201,7 @@ BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|(?i:^(?:arxiv|doi|isbn|pmid|urn):)|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
 CITATION = re.compile(r"^[A-Za-z][a-z]+(?:19|20)\d\d[A-Za-z]?[a-z]*$")  # madaan2023selfrefine, Lee2025Photovoltaic: author, year, word
 FOLDER_WORD = re.compile(r"^[a-z]{2,}$")
+JWT_HEADER = ("eyJhbGci", "eyJ0eXAi", "eyJraWQi")  # {"alg", {"typ", {"kid": how a JWT's header opens
 RECORD_PATH = re.compile(r"^[A-Za-z][\w.-]*/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # Product2/<uuid>
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$|^[EU]Q[A-Za-z0-9_-]{46}$")  # Ethereum, and TON's user-friendly form
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -398,7 +399,7 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # a PEM file in base64: the private-key check reads what is inside
     if value.startswith("eyJ") and value.count(".") == 2:
         return real_jwt(value)
-    if value.startswith("eyJ") and value.count(".") < 2:
+    if value.startswith(JWT_HEADER) and value.count(".") < 2:
         return False  # a JWT cut short: its header (and claims) without a signature hold no secret
     if value.startswith(PUBLIC_PREFIXES) or _public_key_der(value):
         return False  # publishable keys and public keys are meant to be shared
