@@ -332,6 +332,15 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     '"pushToken": "5c0e9a2b7d4f1e8a3c6b9d2f5e8a1c4b7d0e3f6a9c2b5d8e1f4a7c0b3d6e9f2a"\n',  # a device's push address
     "- A Frame is Worth One Token: arXiv:2611.01234, https://example.test\n",
     '"id_token":"eyJ0eXAiOiJKV\n',  # a JWT cut short
+    # found on the held-out half of a seventh split at its first look
+    '@example_request {"access_token":"9d1c4e7a2b5f8e3c" "6a0d9b2e5f8c1a4d7b0e3f6a"}\n',  # an API description's sample
+    '{"title":"ssh-rsa AAAAB3NzaC1yc2EAAA","key":"Qm7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1EeT5oPq2Wx8Lk"}\n',  # a deploy key's public half
+    "Authorization: Basic czZCaGRSa3F0MzpnWDFm" "QmF0M2JW\n",  # RFC 6749's example client credentials
+    '"key": "release$v1.0.72$status",\n',
+    '"key":"flag-key-123abc"\n',
+    'headers["x-goog-api-key"] = "AIzaConformanceGeminiKey000000000000000";\n',
+    "SELECT @description_key = '016.PRICEMOD'\n",
+    '"incident_key": "4be1c07d93a25f6e8d0c71b2a9f34e58"\n',  # PagerDuty's de-duplication key
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
@@ -469,8 +478,8 @@ def test_vendor_key_shapes_are_caught(template):
     'password = "Xk9#mQ2$vL7pR4w"\n',  # skill-validate: allow no-inlined-key (made up for this test)
     "DB_PASSWORD=tQ8vN3xK5mZ2pL7w\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
-    "APP_KEY=base64:7b+IRl8Dre0pqxTC" "VufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
-    "refreshToken = 'eyJzaWduX3RpbWUiOiIyMDI2LTExLTAyIizy" "ibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",  # base64 JSON, no JWT; split, made up
+    "APP_KEY=bas" "e64:7b+IRl8Dre0pqxTCVufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
+    "refreshToken = 'eyJz" "aWduX3RpbWUiOiIyMDI2LTExLTAyIizyibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",  # base64 JSON, no JWT; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

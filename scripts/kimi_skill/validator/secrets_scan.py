@@ -126,6 +126,8 @@ PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
 SAYS_SECRET = re.compile(r"(?i)secret|token|passw")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
+PUBLIC_KEY_LINE = re.compile(r"\bssh-(?:rsa|ed25519|dss) AAAA|ecdsa-sha2-nistp\d+ AAAA|BEGIN PUBLIC KEY")
+EXAMPLE_MARKER = re.compile(r"""(?i)@example\w*|["']?\b(?:x-)?examples?["']?\s*:|<example>""")
 SIGNED_LINK = re.compile(r"(?i)[?&](?:x-amz-)?(?:expires|signature)=")
 WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:)?\\[A-Za-z]")  # -u "C:\Users\John Doe": cygpath's flag, not a password
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
@@ -150,11 +152,12 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change-me", "change_me", "redacted", "dummy", "sample", "xxxx", "****", "...",
     "…", "replace", "insert", "<", ">", "{", "}", "${", "$(", "os.environ", "process.env", "getenv", "secretref", "token_here",
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
-    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "encoded",
+    "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "encoded", "123abc",
 )
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
 VARIABLE_REFERENCE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
+PADDED_END = re.compile(r"(.)\1{7,}$")
 REPEATED_UNIT = re.compile(r"(.{2,16}?)\1{2,}.{0,16}")
 ILLUSTRATIVE_START = re.compile(r"(?i)(?:value|string|text)(?![a-z])")
 # a word starts here: not after a letter, or at a camelCase hump (cacheKey, bitbucket_key is not bucket_key)
@@ -168,7 +171,7 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
@@ -220,7 +223,12 @@ HEX_KEY_LENGTHS = (32, 64)  # the lengths vendors issue hex keys in (40, a SHA-1
 HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|checksum|sha-?\d*|md5|digest|hash)\b")
 # keys published in vendors' documentation as examples (AWS's access key pair), with any ending
 # AWS's pair, Stripe's docs key, the bot token of Telegram's Bot API manual
-DOCUMENTED_EXAMPLES = ("AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11")
+DOCUMENTED_EXAMPLES = (
+    "AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    # RFC 6749's client credentials and tokens; GitHub's REST docs' token, client secret and PAT; the Cosmos DB emulator's key
+    "czZCaGRSa3F0MzpnWDFm", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "e72e16c7e42f292c6912", "3ef4ad510c59ad37bac6",
+    "ghp_16C7e42F292c6912", "C2y6yDjf5/R+ob0N8A7C",
+)
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
 NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SECRET_TAILS = frozenset(
@@ -279,7 +287,7 @@ def entropy(value: str) -> float:
 
 
 PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
-TYPED_WORDS = ("123456", "abc123")  # runs typed by hand: see vouching_name
+TYPED_WORDS = ("123456", "abc123", "123abc")  # runs typed by hand: see vouching_name
 PLACEHOLDER_UNTYPED_RE = re.compile(_trie([w for w in PLACEHOLDER_WORDS if w not in TYPED_WORDS]))
 
 
@@ -325,6 +333,8 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
         return True  # 你的密钥（至少32个字符）, 40位Base64字符串: a description in words; keys are ASCII
     if not vouched and REPEATED_UNIT.fullmatch(value):
         return True  # aabbccdd00112233 four times over: a pattern typed to fill the length
+    if PADDED_END.search(value):
+        return True  # AIzaConformanceGeminiKey000000000000000: words, then padding to the key's length
     if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(value.lower()):
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
@@ -476,7 +486,7 @@ def _memorable(value: str) -> bool:
 
 def _illustrative(value: str) -> bool:
     """xoxb-my-bot-token, xoxp-1234-1234-1234-...: a vendor prefix on words or a repeated group."""
-    parts = [part for part in re.split(r"[-_.]", value) if part]
+    parts = [part for part in re.split(r"[-_.$]", value) if part]
     if len(parts) >= 3 and all(SLUG_PART.match(part) for part in parts):
         return True
     if len(parts) >= 3 and value.islower() and sum(c.isdigit() for c in value) * 10 < len(value):
@@ -975,8 +985,10 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
         vouched = vouching_name(name, value) and not any(seen in value for seen in judged)
         if not_secret_name(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
             continue
-        if name.lower() == "key" and XAML_KEY.search(line):
-            continue  # x:Key="..." names a XAML resource
+        if name.lower() == "key" and (XAML_KEY.search(line) or PUBLIC_KEY_LINE.search(line)):
+            continue  # x:Key="..." names a XAML resource; beside ssh-rsa AAAA... a key field holds a public key
+        if EXAMPLE_MARKER.search(line):
+            continue  # @example_request {...}, "example": "...": an API description's sample values
         if _fingerprint(value, name, line):
             continue
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
