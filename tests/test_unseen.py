@@ -479,7 +479,8 @@ def test_vendor_key_shapes_are_caught(template):
     "DB_PASSWORD=tQ8vN3xK5mZ2pL7w\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "auth_token=k3j9xq2m7v8b4n1c6z5w0p2r\n",  # skill-validate: allow no-inlined-key (made up for this test)
     "APP_KEY=bas" "e64:7b+IRl8Dre0pqxTCVufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
-    "refreshToken = 'eyJz" "aWduX3RpbWUiOiIyMDI2LTExLTAyIizyibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",  # base64 JSON, no JWT; split, made up
+    "refreshToken = 'eyJz" "aWduX3RpbWUiOiIyMDI2LTExLTAyIizyibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",
+    "payload `{ email: 'QA@Example.com', passw" "ord: 'Tq8vN3xK5mZ2pL7w' }`\n",  # an e-mail at example.com is no example marker; split  # base64 JSON, no JWT; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

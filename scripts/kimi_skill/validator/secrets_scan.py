@@ -127,7 +127,7 @@ SAYS_SECRET = re.compile(r"(?i)secret|token|passw")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
 PUBLIC_KEY_LINE = re.compile(r"\bssh-(?:rsa|ed25519|dss) AAAA|ecdsa-sha2-nistp\d+ AAAA|BEGIN PUBLIC KEY")
-EXAMPLE_MARKER = re.compile(r"""(?i)@example\w*|["']?\b(?:x-)?examples?["']?\s*:|<example>""")
+EXAMPLE_MARKER = re.compile(r"""(?i)(?<![\w.])@example\w*|["']?\b(?:x-)?examples?["']?\s*:|<example>""")
 SIGNED_LINK = re.compile(r"(?i)[?&](?:x-amz-)?(?:expires|signature)=")
 WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:)?\\[A-Za-z]")  # -u "C:\Users\John Doe": cygpath's flag, not a password
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
