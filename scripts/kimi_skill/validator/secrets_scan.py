@@ -568,8 +568,8 @@ def _encoded_text(value: str) -> str | None:
     return raw.decode("ascii")
 
 
-# the algorithms of a SubjectPublicKeyInfo: rsaEncryption, ecPublicKey, DSA, Ed25519, X25519, Ed448, X448
 ENCRYPTED_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d01050d", "2a864886f70d010c0103"))  # PBES2, PKCS#12 3DES
+# the algorithms of a SubjectPublicKeyInfo: rsaEncryption, ecPublicKey, DSA, Ed25519, X25519, Ed448, X448
 PUBLIC_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d010101", "2a8648ce3d0201", "2a8648ce380401", "2b6570", "2b656e", "2b6571", "2b656f"))
 
 
