@@ -842,7 +842,7 @@ def _pem_body(rest: str, following: str, kind: str = "PRIVATE KEY") -> bool:
         if found and bare[found.end() :].startswith(("...", "…")) and len(body) < 64:
             return False  # MIGTAgEAMBMGByqGSM49AgEG...: the opening every key of a kind shares, then an ellipsis
         break
-    if len(body) < 24 or TRAILING_PLACEHOLDER.search(body) or len(set(body[:64])) <= 10:
+    if len(body) < 40 or TRAILING_PLACEHOLDER.search(body) or len(set(body[:64])) <= 10:
         return False
     if encrypted or kind in ("PuTTY private",) or kind.startswith("SSH2"):
         return entropy(body[:64]) >= 4.0
