@@ -128,7 +128,7 @@ def test_claude_code_fields_are_not_sent_under_metadata_openclaw(tmp_path):
 @pytest.mark.parametrize(("line", "said"), [
     ('token = "ghp_{a36}"\n', "read it from $GITHUB_TOKEN at run time"),
     ("ANTHROPIC_API_KEY=sk-ant-api03-{u93}AA\n", "read it from $ANTHROPIC_API_KEY at run time"),
-    ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA{b40}\n", "a private key never ships in a skill"),  # skill-validate: allow no-inlined-key (a key-shaped template)
+    ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA{b40}\n", "a private key never ships in a skill"),
 ])
 def test_key_advice_names_the_variable_for_the_kind_of_key(tmp_path, line, said):
     import random
