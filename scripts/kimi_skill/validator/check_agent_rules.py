@@ -75,13 +75,12 @@ KEY_STORE_SUFFIXES = (".p12", ".pfx")
 def key_store(rel: str, data: bytes) -> bool:
     """A PKCS#12 store (.p12, .pfx) holds a private key, whatever its password. It is one DER
     SEQUENCE that spans the whole file: a truncated or random file under that name is not one."""
-    if not rel.lower().endswith(KEY_STORE_SUFFIXES) or data[:1] != b"\x30" or len(data) < 2:
+    if not rel.lower().endswith(KEY_STORE_SUFFIXES):
         return False
-    size, start = data[1], 2
-    if size & 0x80:  # the long form: the next (size & 0x7F) bytes hold the length
-        count = size & 0x7F
-        size, start = int.from_bytes(data[2 : 2 + count], "big"), 2 + count
-    return start + size == len(data)
+    from .secrets_scan import der_element  # the scanner's rules load only where a key store is
+
+    element = der_element(data, 0, 0x30)
+    return element is not None and sum(element) == len(data)
 
 
 def scan_keys(folder: Folder, add, variable: str | None = None) -> None:

@@ -297,22 +297,22 @@ def _sequential(value: str, fold: bool = False) -> bool:
     as scanners' suites count glpat-aBcDeF... as a key)."""
     letters = [c for c in (value.lower() if fold else value) if c.isalpha()]
     doubled = [char for char, _ in itertools.groupby(value)]  # 00112233...: each step typed twice
-    if len(value) >= 12 and all(_steps_up(run) for run in (value[::2], value[1::2])):
+    if len(value) >= 12 and all(_in_order(_steps(run), 0.8) for run in (value[::2], value[1::2])):
         return True  # a1b2c3d4e5f6: two runs in order, interleaved
-    for run in (value, letters, [c for c in value if c.isdigit()], doubled):
-        if len(run) < 8:
-            continue
-        steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
-        if max(steps.count(1), steps.count(-1)) >= len(steps) * 0.6:
-            return True
+    if any(len(run) >= 8 and _in_order(_steps(run), 0.6) for run in (value, letters, [c for c in value if c.isdigit()], doubled)):
+        return True
     # ghj789-klm012: short runs in order, broken where letters turn to digits or a separator comes
     inside = [ord(b) - ord(a) for a, b in itertools.pairwise(value) if _kind(a) == _kind(b) != "other"]
-    return len(value) >= 8 and len(inside) >= 6 and max(inside.count(1), inside.count(-1)) >= len(inside) * 0.75
+    return len(value) >= 8 and len(inside) >= 6 and _in_order(inside, 0.75)
 
 
-def _steps_up(run: str) -> bool:
-    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
-    return bool(steps) and steps.count(1) >= len(steps) * 0.8
+def _steps(run: Sequence[str]) -> list[int]:
+    return [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
+
+
+def _in_order(steps: list[int], share: float) -> bool:
+    """At least ``share`` of the steps go one up (or all one down): abcdef, 987654."""
+    return bool(steps) and max(steps.count(1), steps.count(-1)) >= len(steps) * share
 
 
 def _kind(char: str) -> str:
@@ -334,7 +334,7 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
     if not vouched and REPEATED_UNIT.fullmatch(value):
         return True  # aabbccdd00112233 four times over: a pattern typed to fill the length
     if PADDED_END.search(value):
-        return True  # AIzaConformanceGeminiKey000000000000000: words, then padding to the key's length
+        return True  # AIza + words + fifteen zeros: words, then padding to the key's length
     if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(value.lower()):
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
@@ -450,6 +450,12 @@ MEMORABLE_WORD = re.compile(r"[A-Z][a-z]+|[a-z]{2,}")
 SYLLABLE_BREAK = re.compile(r"[^aeiouy]{4,}|[aeiouy]{3,}")
 
 
+def _reads_as_word(piece: str) -> bool:
+    """A vowel, and no four consonants or three vowels in a row: Secure, Pass, export, but not Xkqz."""
+    lowered = piece.lower()
+    return any(c in "aeiouy" for c in lowered) and not SYLLABLE_BREAK.search(lowered)
+
+
 def _wordy(value: str) -> bool:
     """CollectionAddProductsV2, getv4accountsbyaccount: nearly all of it runs of lower-case
     letters with real words' share of vowels. Random text of mixed case or with its share of
@@ -481,7 +487,7 @@ def _memorable(value: str) -> bool:
         return False
     # each piece reads as a word (a vowel, no four consonants or three vowels in a row): random
     # base62 of 12 to 24 characters passes 0.25 % of the time (StrongPass has too few vowels for _wordy)
-    return all(any(c in "aeiouy" for c in run.lower()) and not SYLLABLE_BREAK.search(run.lower()) for run in runs)
+    return all(_reads_as_word(run) for run in runs)
 
 
 def _illustrative(value: str) -> bool:
@@ -491,7 +497,7 @@ def _illustrative(value: str) -> bool:
         return True
     if len(parts) >= 3 and value.islower() and sum(c.isdigit() for c in value) * 10 < len(value):
         return True  # getv4accounts-idpipelines-deprecated: an operation slug of run-together words
-    if len(parts) == 2 and all(SLUG_WORD.match(part) and not SYLLABLE_BREAK.search(part) for part in parts):
+    if len(parts) == 2 and all(SLUG_WORD.match(part) and _reads_as_word(part) for part in parts):
         return True  # export-base64: two words (a vowel each, no run of four consonants) and a number
     return any(parts.count(part) >= 3 for part in set(parts) if len(part) >= 3)
 
@@ -573,12 +579,20 @@ ENCRYPTED_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d01050d", 
 PUBLIC_KEY_OIDS = frozenset(bytes.fromhex(h) for h in ("2a864886f70d010101", "2a8648ce3d0201", "2a8648ce380401", "2b6570", "2b656e", "2b6571", "2b656f"))
 
 
-def _der_body(data: bytes, at: int, tag: int) -> int | None:
-    """Where the contents of the DER element of ``tag`` at ``at`` start, or None."""
+def der_element(data: bytes, at: int, tag: int) -> tuple[int, int] | None:
+    """(where the contents start, how long they are) of the DER element of ``tag`` at ``at``, or None."""
     if len(data) < at + 2 or data[at] != tag:
         return None
     size = data[at + 1]
-    return at + 2 + (size & 0x7F if size & 0x80 else 0)
+    if not size & 0x80:
+        return at + 2, size
+    count = size & 0x7F  # the long form: the next ``count`` bytes hold the length
+    return at + 2 + count, int.from_bytes(data[at + 2 : at + 2 + count], "big")
+
+
+def _der_body(data: bytes, at: int, tag: int) -> int | None:
+    element = der_element(data, at, tag)
+    return element[0] if element else None
 
 
 def _der_start(value: str) -> bytes:
@@ -993,8 +1007,8 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
             continue
         # ...?alt=media&token=<uuid>: after a URL's start a UUID is a link's, not a key
         name_at = line.rfind(name, 0, start)
-        around = line[max(name_at - 2, 0) : name_at].rjust(2) + line[name_at + len(name) : name_at + len(name) + 1]
-        if (around[0].isalnum() and around[1:] == "::") or (around[1] == "[" and line[end : end + 1] == "]"):
+        before, after = line[:name_at], line[name_at + len(name) :]
+        if (before[-2:-1].isalnum() and before.endswith(":") and after.startswith(":")) or (before.endswith("[") and line[end : end + 1] == "]"):
             continue  # did:key:z6Mk... is a public identifier; [PASSWORD:f2ae...] is a masker's tag
         in_link = "://" in line[:start] or line[name_at - 1 : name_at] in ("?", "&", ";")
         if in_link and SIGNED_LINK.search(line):
