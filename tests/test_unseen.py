@@ -587,6 +587,7 @@ CONTAINERS = {
     "html breaks": lambda lines: "<p>" + "<br/>".join(lines) + "</p>\n",
     "numbered listing": lambda lines: "".join(f"{i + 1:4d} | {line}\n" for i, line in enumerate(lines)),
     "base64 wrapped at 76": lambda lines: "\n".join(textwrap.wrap(base64.b64encode(("\n".join(lines) + "\n").encode()).decode(), 76)) + "\n",
+    "base64 wrapped at 76, CRLF": lambda lines: "\r\n".join(textwrap.wrap(base64.b64encode(("\n".join(lines) + "\n").encode()).decode(), 76)) + "\r\n",
     "yaml folded": lambda lines: "key: >\n" + "".join(f"  {line}\n" for line in lines),
     "json inside json": lambda lines: json.dumps(json.dumps({"key": "\n".join(lines) + "\n"})),
     "diff additions": lambda lines: "".join(f"+{line}\n" for line in lines),

@@ -792,7 +792,7 @@ def scan_line(line: str, line_no: int, words: set[str] | None = None, previous: 
         if ENCODED_BLOCK_WORD in words:
             for match in ENCODED_BLOCK.finditer(line):
                 run = match.group()
-                if not line[match.end() :].strip("\"'`,; "):  # wrapped (base64 -w 76): the lines below go on
+                if not line[match.end() :].strip().strip("\"'`,;"):  # wrapped (base64 -w 76): the lines below go on
                     bare = (part.strip().strip("\"'`,;") for part in following.split("\n"))
                     run += "".join(itertools.takewhile(lambda part: bool(BASE64_LINE.match(part)), bare))
                 if _encoded_private_key(run):
