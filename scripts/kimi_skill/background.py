@@ -195,9 +195,10 @@ def _cancelled_early(job_id: str) -> None:
 
 def work(job_id: str) -> int:
     """The worker: run the stored request, keep every delta, record how it ended."""
-    from .call import Plan, abort_on_signals, execute
+    from .call import Plan, execute
     from .config import load_settings
     from .explain import explain
+    from .interrupts import abort_on_signals
     from .outfile import OutputFile, Target, write_fresh
     from .output import Renderer
     from .protocols.guard import Limits

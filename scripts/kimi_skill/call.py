@@ -3,16 +3,11 @@
 :func:`execute` is shared by the foreground commands and the background worker: it runs the
 request through the chosen protocol into a :class:`~kimi_skill.output.Renderer`, re-asks when a
 ``--schema`` answer does not validate, and refuses to pass a cut-off answer off as a whole one.
-:func:`abort_on_signals` ends a call from a signal handler (Ctrl-C, ``--max-time``, a cancel),
-keeping what arrived: unwinding an exception through the HTTP stack can stop inside a pool lock.
+Ending it early from a signal is :mod:`kimi_skill.interrupts`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,33 +73,3 @@ def execute(plan: Plan, renderer: Renderer) -> Any:
             renderer.restart()
             request = request.follow_up(answer, reask(problem))
             attempt += 1
-
-
-Abort = Callable[[str, int], None]
-
-
-@contextlib.contextmanager
-def abort_on_signals(handlers: dict[signal.Signals, Callable[[], tuple[str, int]]], abort: Abort, max_time: float | None = None) -> Iterator[None]:
-    """While the call runs, each signal in ``handlers`` ends it: the handler gives the message
-    and exit code, ``abort`` keeps what arrived and exits. ``max_time`` arms SIGALRM."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def make(describe: Callable[[], tuple[str, int]]) -> Callable[[int, object], None]:
-        def on_signal(signum: int, frame: object) -> None:
-            message, code = describe()
-            abort(message, code)
-
-        return on_signal
-
-    previous = {signum: signal.signal(signum, make(describe)) for signum, describe in handlers.items()}
-    if max_time:
-        signal.setitimer(signal.ITIMER_REAL, max_time)
-    try:
-        yield
-    finally:
-        if max_time:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import boundary, catalog
 from ..args import OneLineParser
-from ..call import Plan, abort_on_signals, execute
+from ..call import Plan, execute
 from ..compose import DEFAULT_MAX_INPUT_BYTES, Composed, compose, read_system_file
 from ..config import load_settings
 from ..debug import DebugLog
@@ -30,6 +30,7 @@ from ..errors import (
     exit_codes_epilog,
 )
 from ..explain import explain
+from ..interrupts import abort_on_signals
 from ..output import Mode, Renderer
 from ..protocols import PROTOCOLS
 from ..protocols.guard import Limits

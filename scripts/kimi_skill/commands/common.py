@@ -88,6 +88,6 @@ def exit_now(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # closed, broken, or a signal landed mid-write (reentrant call)
             pass
     os._exit(code)

@@ -146,7 +146,7 @@ def run_review(settings: Any, requests: list[Any], protocol: str, policy: Any, l
 
 def run(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from ..call import abort_on_signals
+    from ..interrupts import abort_on_signals
 
     store = turn = None
 
