@@ -442,10 +442,22 @@ def test_an_ssh2_key_block_is_caught():
     assert [f.kind for f in scan_text(text)] == ["private key"]
 
 
+@pytest.mark.skipif(subprocess.run(["which", "ssh-keygen"], capture_output=True).returncode != 0, reason="ssh-keygen is not installed")
+@pytest.mark.parametrize("kind", ["rsa", "ecdsa"])
+def test_a_key_whose_body_was_lower_cased_is_still_caught(tmp_path, kind):
+    """Test suites lower-case a real key so that push protection lets it through; its body no
+    longer decodes, but past the opening every key shares it is as random as a key."""
+    lines = ssh_keygen(tmp_path, kind).splitlines()
+    mangled = "\n".join([lines[0], *(line.lower() for line in lines[1:-1]), lines[-1]]) + "\n"
+    assert [f.kind for f in scan_text(mangled)] == ["private key"]
+
+
 @pytest.mark.parametrize("text", [
     "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n<your key here>\n-----END RSA PRIVATE KEY-----\n",
     "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
     "-----BEGIN RSA PRIVATE KEY-----\nMIIE\nxxxx\n-----END RSA PRIVATE KEY-----\n",
+    # a redactor's test: the OpenSSH magic, then a few words, in lines shorter than a block's
+    'body = ("-----BEGIN OPENSSH PRIVATE KEY-----\\n"\n        "b3BlbnNzaC1rZXktdjEAAAAAhello\\nwithmultilinecontent\\n"\n        "-----END OPENSSH PRIVATE KEY-----")\n',
     "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIHq8cW0bWvP2Zt1Jd9Xk3QmR7sLpN4aYfE6uTg2oHc5B\nPrivate-Lines: 1\nXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
     "---- BEGIN SSH2 PUBLIC KEY ----\nAAAAB3NzaC1yc2EAAAADAQABAAABAQC7mZkq9Xp2Lr4fN8wYtJ1cVbH5sDgK3eQzUoPiMaRl\n---- END SSH2 PUBLIC KEY ----\n",
 ])
