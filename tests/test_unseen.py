@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 import string
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from conftest import write_skill as skill
 from kimi_skill.validator.check_agent_rules import key_store
 from kimi_skill.validator.keyrules import expand
 from kimi_skill.validator.secrets_scan import scan_text
+
+needs_openssl = pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
 
 
 def validate(*args: str) -> subprocess.CompletedProcess[str]:
@@ -137,7 +140,7 @@ def test_key_advice_names_the_variable_for_the_kind_of_key(tmp_path, line, said)
     assert said in validate("--scan", str(tmp_path)).stdout
 
 
-@pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
+@needs_openssl
 def test_a_pkcs12_key_store_is_a_private_key(tmp_path):
     keys = tmp_path / "keys"
     keys.mkdir()
@@ -149,7 +152,7 @@ def test_a_pkcs12_key_store_is_a_private_key(tmp_path):
     assert "client.p12:1:1: ERROR no-inlined-key private key store (PKCS#12" in out
 
 
-@pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
+@needs_openssl
 @pytest.mark.parametrize("algorithm", [
     ["-algorithm", "rsa"], ["-algorithm", "ed25519"], ["-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], ["-algorithm", "rsa", "-aes256", "-pass", "pass:x"],
 ])
@@ -159,6 +162,20 @@ def test_a_public_key_in_der_is_not_a_secret_but_its_private_key_is(tmp_path, al
     private = (tmp_path / "k.pem").read_text()
     one_line = lambda pem: "".join(pem.strip().splitlines()[1:-1])  # noqa: E731
     assert (list(scan_text(f'let pubKeyStr = "{one_line(public)}"\n')), bool(list(scan_text(f'let privKeyStr = "{one_line(private)}"\n')))) == ([], True)
+
+
+@needs_openssl
+def test_a_placeholder_word_deep_inside_a_long_random_value_is_chance(tmp_path):
+    """One RSA key's body in fifty holds "fake" or "here" somewhere in its 1,600 characters."""
+    subprocess.run(["openssl", "genpkey", "-algorithm", "rsa", "-out", str(tmp_path / "k.pem")], check=True, capture_output=True)
+    body = "".join((tmp_path / "k.pem").read_text().strip().splitlines()[1:-1])
+    body = body[:800] + "fake" + body[804:]
+    assert [f.kind for f in scan_text(f'let privKeyStr = "{body}"\n')] == ["value of privKeyStr"]
+
+
+def test_a_long_value_with_a_placeholder_word_between_separators_is_an_illustration():
+    value = "Qm7vTz2KcX9pLw4RyN8hBd3FsJ6gUa1E" + "-fake-" + "eT5oPq2Wx8LkRw3NcV6bY1mZ4aDs7Fg0Hj"
+    assert list(scan_text(f'client_secret = "{value}"\n')) == []
 
 
 def test_a_truncated_file_named_like_a_key_store_is_not_one():
@@ -344,6 +361,17 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     # found on the held-out half of an eighth split at its first look (after every fix above)
     '"-----BEGIN PRIVATE KEY-----\\n"\n"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n"\n"-----END PRIVATE KEY-----",\n',  # the opening every RSA-2048 key shares
     '"key": "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBH...",\n',
+    # found on the held-out half of a ninth split at its first look
+    "sonar.issue.ignore.multicriteria.e1.ruleKey=typescript:S4321\n",  # a SonarQube rule's id
+    "minisign_key = '" + base64.b64encode(b"Ed" + random.Random(9).randbytes(40)).decode() + "'\n",  # a minisign public key
+    "lark-cli vc +notes --minute-tokens obcnw7pq2kd4rzx9mtyv5hsa\n",  # a Lark Minutes recording's id
+    'APP_TOKEN = "Qd7mBcXr2TwLp9VnKs4HyZ3Fg8J"\n',  # a Feishu Base's app_token, which names the Base
+    # found on the development half of the ninth split
+    '{"id":"ctco_019fc98f-41b3-7c42-9d10-a7c2e83564d4","note":"npm token"}\n',  # a time-based (v7) UUID is a record's id
+    "access_token=gho_16C7e42F292c6912" "E7710c838347Ae178B4a\n",  # GitHub's OAuth docs' sample token; split
+    "1. Key `npm-feature-c4e1b907` in the `feature` branch\n",  # a cache key: a name and a short hash
+    "pub key: q7bfc52gmnu8t8c59k8fp5db8o1jdpt8291v94t80ws35u6hgavg\n",
+    '--generate-password="letters,digits,symbols,32"\n',  # a recipe for a password
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -380,8 +408,6 @@ def openssl_key(tmp_path, *args: str) -> str:
     subprocess.run(["openssl", *args, "-in", str(plain), "-out", str(out), "-passout", "pass:x"], check=True, capture_output=True)
     return out.read_text()
 
-
-needs_openssl = pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode != 0, reason="openssl is not installed")
 
 
 @needs_openssl
@@ -481,6 +507,8 @@ def test_key_blocks_without_a_key_in_them_are_left_alone(text):
     "export MAPBOX_TOKEN=tk.eyJ{u40}.{u22}",
     "apitemplateKEY {a39}",
     "bitbucket_key={u44}",
+    'PUSHOVER_APP_TOKEN = "{a30}"',  # an app_token that is not a Feishu Base's 27 characters
+    '"app_access_token": "t-{a40}"',
 ])
 def test_vendor_key_shapes_are_caught(template):
     import random

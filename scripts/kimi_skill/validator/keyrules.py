@@ -58,6 +58,14 @@ def _rule(
     return KeyRule(id, kind, tuple(keywords.split()), pattern, entropy, context, catch, passes, check)
 
 
+def random_uuid(value: str) -> bool:
+    """Keys issued as UUIDs are random (version 4). One of the sortable time-based versions (6
+    and 7 of RFC 9562, with its variant) is a record's id: a log line, a message, a row. Version 1
+    stays a candidate: older services issued keys so, and scanners' suites use RFC 4122's
+    example (123e4567-e89b-12d3-...) as a key."""
+    return not (value[14] in "67" and value[19].lower() in "89ab")
+
+
 def _b64json(part: str) -> object:
     try:
         return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -160,8 +168,9 @@ RULES: tuple[KeyRule, ...] = (
           r"(?<![A-Za-z0-9-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])",
           ("HEROKU_API_KEY={uuid}", "snyk_token: {uuid}", "X-Postmark-Server-Token: {uuid}", "//registry.npmjs.org/:_authToken={uuid}",
            "MONGODB_ATLAS_PRIVATE_KEY={uuid}"),
-          ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}", "ATLAS_PROJECT_ID={uuid}"), 3.0,
-          r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken|atlas.{0,12}private.?(api.?)?key"),
+          ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}", "ATLAS_PROJECT_ID={uuid}",
+           '{"id":"ctco_019fc98f-4123-7042-9d10-adcc83564d4c","note":"npm token"}'), 3.0,
+          r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken|atlas.{0,12}private.?(api.?)?key", random_uuid),
     _rule("airtable", "Airtable token", "airtable", EDGE + r"(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})" + END,
           ("AIRTABLE_TOKEN=pat{a14}.{h64}", "const airtable = new Airtable({ apiKey: 'pat{a14}.{h64}' })"), ("airtable: pat{X14}.{x64}",)),
     _rule("beamer", "Beamer key", "beamer", EDGE + r"(b_[A-Za-z0-9=_-]{44})" + END, ("BEAMER_API_KEY=b_{u44}", "beamer = 'b_{l44}'"), ("beamer: b_{X44}",)),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
 
-from .keyrules import RULES, KeyRule, real_jwt
+from .keyrules import RULES, KeyRule, random_uuid, real_jwt
 
 GENERIC_WORDS = ("key", "token", "secret", "passw", "credential", "bearer", "pwd", "creds")
 HEADER_WORDS = ("authoriz", "api-key", "apikey", "api-token", "auth-token", "x-token", "private-token", "access-token")
@@ -126,6 +126,7 @@ PREVIOUS_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]+$")
 SAYS_SECRET = re.compile(r"(?i)secret|token|passw")
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 XAML_KEY = re.compile(r"\bx:Key\s*=")
+PUBLIC_WORD_BEFORE = re.compile(r"(?i)(?<![a-z])pub(?:lic)?[ _-]key\W{0,3}$")  # pub key: ..., Public key = ...
 PUBLIC_KEY_LINE = re.compile(r"\bssh-(?:rsa|ed25519|dss) AAAA|ecdsa-sha2-nistp\d+ AAAA|BEGIN PUBLIC KEY")
 EXAMPLE_MARKER = re.compile(r"""(?i)(?<![\w.])@example\w*|["']?\b(?:x-)?examples?["']?\s*:|<example>""")
 SIGNED_LINK = re.compile(r"(?i)[?&](?:x-amz-)?(?:expires|signature)=")
@@ -171,13 +172,13 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident|rule)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
     r"(csrf|xsrf|authenticity|public|next|page|continuation|cancel|refresh[_-]?url|sync|pagination|cursor|version|idempotency|concurrency)[_.-]?token|"
     + WORD_START
-    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|base|image|media|attachment|xsec|job)[_-]?tokens?|"
+    + r"(doc|docs|docx|folder|file|obj|sheet|spreadsheet|node|wiki|table|block|bitable|base|image|media|attachment|xsec|job|minute)[_-]?tokens?|"
     + WORD_START
     + r"(number|unlock|ssn|dob|push|notification|fcm|apns)[_-]?tokens?$|"  # tokenised personal data, a device's push address
     + WORD_START
@@ -210,6 +211,9 @@ ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$|^0x[0-9a-fA-F]{64}$|^[EU]Q[A-Za-z0-9_
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
 TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
+LIST_ITEM = re.compile(r"^\s*(?:[a-z]{2,}|[A-Z][a-z]+|\d{1,4})\s*$")
+SHORT_HASH = re.compile(r"^(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{6,12}$")
+LOWER_PART = re.compile(r"^[a-z]{2,15}$")
 SLUG_WORD = re.compile(r"^[a-z]*[aeiouy][a-z]*[a-z]{2}\d{0,3}$")
 SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z]?[a-z]{1,14}(?:[A-Z][a-z]{1,14}){0,3}\d{0,4}|\d+|)$")
 PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
@@ -225,9 +229,12 @@ HEX_CONTEXT = re.compile(r"(?i)\b(?:gpg|pgp|gnupg|fingerprint|signing|signed|che
 # AWS's pair, Stripe's docs key, the bot token of Telegram's Bot API manual
 DOCUMENTED_EXAMPLES = (
     "AKIAIOSFODNN7", "wJalrXUtnFEMI/K7MDENG", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
-    # RFC 6749's client credentials and tokens; GitHub's REST docs' token, client secret and PAT; the Cosmos DB emulator's key
+    # RFC 6749's client credentials and tokens; GitHub's REST docs' token, client secret and PAT (and the same sample
+    # token as an OAuth, user-to-server or installation token; not its refresh token, which scanners' suites reuse
+    # with a changed character as a real one); the Cosmos DB emulator's key
     "czZCaGRSa3F0MzpnWDFm", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "e72e16c7e42f292c6912", "3ef4ad510c59ad37bac6",
-    "ghp_16C7e42F292c6912", "C2y6yDjf5/R+ob0N8A7C",
+    "ghp_16C7e42F292c6912", "gho_16C7e42F292c6912", "ghu_16C7e42F292c6912", "ghs_16C7e42F292c6912",
+    "C2y6yDjf5/R+ob0N8A7C",
 )
 SELF_DESCRIBING = ("password", "secret", "token", "apikey", "api_key", "api-key")
 NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -244,6 +251,8 @@ QUALIFIERS = frozenset(
     "env old new main primary secondary backup encoded enc base".split()
 )
 # publishable and public keys, and PostHog's project keys (phc_), which browsers send with every event
+LARK_BASE_NAME = re.compile(r"(?i)(?<![a-z])app[_-]?token$")
+LARK_BASE_ID = re.compile(r"^[A-Za-z0-9]{27}$")  # bascn..., VyekbdajOaDq...: how Feishu/Lark name a Base, a doc or a wiki node
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "ssh-", "ecdsa-", "npub1", "AAAAC3", "AAAAB3", "AAAAE2", "phc_", "sb_publishable_")
 GENERIC_NAME_WORDS = frozenset(
     "api key keys apikey token tokens secret secrets access auth password passwords passwd pwd pass passphrase credential "
@@ -286,6 +295,8 @@ def entropy(value: str) -> float:
     return -sum(c / total * math.log2(c / total) for c in counts.values())
 
 
+SEPARATED = re.compile(r"[-_.:\s]+")
+MASK_RUN = re.compile(r"[^a-z0-9+/=]+|x{4,}")
 PLACEHOLDER_RE = re.compile(_trie(list(PLACEHOLDER_WORDS)))
 TYPED_WORDS = ("123456", "abc123", "123abc")  # runs typed by hand: see vouching_name
 PLACEHOLDER_UNTYPED_RE = re.compile(_trie([w for w in PLACEHOLDER_WORDS if w not in TYPED_WORDS]))
@@ -319,6 +330,21 @@ def _kind(char: str) -> str:
     return "digit" if char.isdigit() else "lower" if char.islower() else "upper" if char.isupper() else "other"
 
 
+LONG_VALUE = 64
+
+
+def _placeholder_sample(value: str) -> str:
+    """Where a placeholder's word is looked for. In a long random value (a key's DER body runs to
+    1,600 characters) "fake" or "here" turns up by chance in about one in fifty; a hand-made
+    value puts its word at either end or between separators, so only those parts are read."""
+    lowered = value.lower()
+    if len(value) <= LONG_VALUE:
+        return lowered
+    words = " ".join(part for part in SEPARATED.split(lowered)[1:-1] if len(part) <= 16)
+    masks = " ".join(MASK_RUN.findall(lowered))  # ***, <...>, ${...}, xxxx: never chance in a key's alphabet
+    return f"{lowered[:32]} {words} {masks} {lowered[-32:]}"
+
+
 def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) -> bool:
     """An illustration, not a key. ``prefixed``: a vendor prefix already says "key", so a value
     of letters only (Hugging Face tokens are) is not taken for a variable name. ``vouched``: a
@@ -335,7 +361,7 @@ def is_placeholder(value: str, prefixed: bool = False, vouched: bool = False) ->
         return True  # aabbccdd00112233 four times over: a pattern typed to fill the length
     if PADDED_END.search(value):
         return True  # AIza + words + fifteen zeros: words, then padding to the key's length
-    if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(value.lower()):
+    if (PLACEHOLDER_UNTYPED_RE if vouched else PLACEHOLDER_RE).search(_placeholder_sample(value)):
         return True
     if not prefixed and ILLUSTRATIVE_START.match(value):
         return True  # value%23still-query, string-1: a word that stands for any value
@@ -411,8 +437,10 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return real_jwt(value)
     if value.startswith(JWT_HEADER) and value.count(".") < 2:
         return False  # a JWT cut short: its header (and claims) without a signature hold no secret
-    if value.startswith(PUBLIC_PREFIXES) or _public_key_der(value):
+    if value.startswith(PUBLIC_PREFIXES) or _public_key_der(value) or _minisign_public(value):
         return False  # publishable keys and public keys are meant to be shared
+    if LARK_BASE_NAME.search(name) and LARK_BASE_ID.match(value):
+        return False  # a Feishu/Lark Base's app_token names the Base (it is in its URL); the app's secret is app_secret
     if _illustrative(value):
         return False  # my-secret-token-12345, xoxp-1234-1234-1234-...: words or a repeated group
     if PACKAGE_OR_MAIL.match(value) or PATH_WITH_EXTENSION.match(value) or FILE_NAME.match(value):
@@ -428,6 +456,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
     text = _encoded_text(value)
     if text is not None:
         return password_like(text)  # base64 of printable text: the text decides (api-key-here is not a key)
+    if "," in value and all(LIST_ITEM.match(item) for item in value.split(",")):
+        return False  # letters,digits,symbols,32: a list of words (a recipe for a password, not one)
     if "|" in value or _wordy(value) or _memorable(value) or (not vouched and _sequential(value, fold=True)) or _camel_identifier(value) or _word_identifier(value):
         return False  # 0|advertising_publisher=0, CustomerAccountsV2, SecureP@ssw0rd123!: structure and words
     digits = any(c.isdigit() for c in value)
@@ -499,6 +529,9 @@ def _illustrative(value: str) -> bool:
         return True  # getv4accounts-idpipelines-deprecated: an operation slug of run-together words
     if len(parts) == 2 and all(SLUG_WORD.match(part) and _reads_as_word(part) for part in parts):
         return True  # export-base64: two words (a vowel each, no run of four consonants) and a number
+    if len(parts) >= 3 and SHORT_HASH.match(parts[-1]) and all(LOWER_PART.match(part) for part in parts[:-1]):
+        if any(SLUG_WORD.match(part) and _reads_as_word(part) for part in parts[:-1]):
+            return True  # npm-feature-d5ea0750, web-api-7f9c4b6d8: a name and a short content hash
     return any(parts.count(part) >= 3 for part in set(parts) if len(part) >= 3)
 
 
@@ -613,6 +646,17 @@ def _der_algorithm(data: bytes) -> bytes:
     if oid is None or _der_body(data, oid, 0x06) is None:
         return b""
     return data[oid + 2 : oid + 2 + data[oid + 1]]
+
+
+def _minisign_public(value: str) -> bool:
+    """RWQf6LRC...: a minisign public key (``Ed``, an 8-byte key id, 32 bytes of Ed25519 key),
+    which is published so that downloads can be checked. A secret key file is far longer."""
+    if len(value) != 56 or not value.startswith("RW"):
+        return False
+    try:
+        return len(base64.b64decode(value, validate=True)) == 42
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _public_key_der(value: str) -> bool:
@@ -927,7 +971,10 @@ def _after_name(line: str, previous: str, hit: HitMaker) -> Iterator[Hit]:
 
 def _key_uuid(value: str) -> bool:
     """A UUID that could be a key: not typed by hand (12345678-...) and not a documented example."""
-    return bool(UUID.match(value)) and not value.lower().startswith(DOCUMENTED_UUIDS) and not _sequential(value.replace("-", "")) and len(set(value)) > 8
+    return (
+        bool(UUID.match(value)) and random_uuid(value) and not value.lower().startswith(DOCUMENTED_UUIDS)
+        and not _sequential(value.replace("-", "")) and len(set(value)) > 8
+    )
 
 
 def _header_secret(scheme: str, value: str) -> bool:
@@ -1008,8 +1055,8 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
         vouched = vouching_name(name, value) and not any(seen in value for seen in judged)
         if not_secret_name(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
             continue
-        if name.lower() == "key" and (XAML_KEY.search(line) or PUBLIC_KEY_LINE.search(line)):
-            continue  # x:Key="..." names a XAML resource; beside ssh-rsa AAAA... a key field holds a public key
+        if name.lower() == "key" and (XAML_KEY.search(line) or PUBLIC_KEY_LINE.search(line) or PUBLIC_WORD_BEFORE.search(line, 0, start)):
+            continue  # x:Key="..." names a XAML resource; beside ssh-rsa AAAA... or after "pub" a key is a public key
         if EXAMPLE_MARKER.search(line):
             continue  # @example_request {...}, "example": "...": an API description's sample values
         if _fingerprint(value, name, line):
