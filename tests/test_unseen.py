@@ -523,6 +523,7 @@ def test_vendor_key_shapes_are_caught(template):
     "APP_KEY=bas" "e64:7b+IRl8Dre0pqxTCVufYUFZ5GjhDIMQ0lWhy1yyIa8s=\n",  # a Laravel key names its encoding; split, made up
     "refreshToken = 'eyJz" "aWduX3RpbWUiOiIyMDI2LTExLTAyIizyibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",
     "payload `{ email: 'QA@Example.com', passw" "ord: 'Tq8vN3xK5mZ2pL7w' }`\n",  # an e-mail at example.com is no example marker; split  # base64 JSON, no JWT; split, made up
+    "->give('sk_live_" "9f3a2b7c1d4e'); // a vendor prefix and a short hex is no cache key; split\n",
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

@@ -213,7 +213,7 @@ DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(|\[|$)")
 TRAILING_PLACEHOLDER = re.compile(r"[#*]{3}|…|\.\.\.")
 LIST_ITEM = re.compile(r"^\s*(?:[a-z]{2,}|[A-Z][a-z]+|\d{1,4})\s*$")
 SHORT_HASH = re.compile(r"^(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{6,12}$")
-LOWER_PART = re.compile(r"^[a-z]{2,15}$")
+LOWER_PART = re.compile(r"^[a-z]{3,15}$")  # a vendor prefix (sk, rk, pk: two letters) keeps a short hex a key
 SLUG_WORD = re.compile(r"^[a-z]*[aeiouy][a-z]*[a-z]{2}\d{0,3}$")
 SLUG_PART = re.compile(r"^(?:[a-z]{1,15}\d{0,4}|[A-Z]{1,15}\d{0,4}|[A-Z]?[a-z]{1,14}(?:[A-Z][a-z]{1,14}){0,3}\d{0,4}|\d+|)$")
 PACKAGE_OR_MAIL = re.compile(r"^[\w.+-]+@(?:\d|[\w-]+\.[a-z]{2,}$)")
