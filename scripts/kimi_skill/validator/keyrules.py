@@ -169,7 +169,7 @@ RULES: tuple[KeyRule, ...] = (
           ("HEROKU_API_KEY={uuid}", "snyk_token: {uuid}", "X-Postmark-Server-Token: {uuid}", "//registry.npmjs.org/:_authToken={uuid}",
            "MONGODB_ATLAS_PRIVATE_KEY={uuid}"),
           ("heroku_app_id: {uuid}", "snyk org id {uuid}", "postmark template_id = {uuid}", "ATLAS_PROJECT_ID={uuid}",
-           '{"id":"ctco_019fc98f-4123-7042-9d10-adcc83564d4c","note":"npm token"}'), 3.0,
+           '{"id":"msg_01963b2e-7a4c-7d21-9f3e-5b8c0a2d4e6f","note":"npm token"}'), 3.0,
           r"(heroku|snyk|postmark|npm).{0,30}(key|token|secret|auth)|_authtoken|atlas.{0,12}private.?(api.?)?key", random_uuid),
     _rule("airtable", "Airtable token", "airtable", EDGE + r"(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})" + END,
           ("AIRTABLE_TOKEN=pat{a14}.{h64}", "const airtable = new Airtable({ apiKey: 'pat{a14}.{h64}' })"), ("airtable: pat{X14}.{x64}",)),
