@@ -372,6 +372,14 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "1. Key `npm-feature-c4e1b907` in the `feature` branch\n",  # a cache key: a name and a short hash
     "pub key: q7bfc52gmnu8t8c59k8fp5db8o1jdpt8291v94t80ws35u6hgavg\n",
     '--generate-password="letters,digits,symbols,32"\n',  # a recipe for a password
+    # found on the held-out halves of a tenth and eleventh split at their first look
+    '{"scenarios":[{"key":"round2:R2-K07","status":"ok"}]}\n',  # labels joined by a colon: a record's key
+    'write_part(out, "p03", dispatch_token="BATCHRUN20261105:part03")\n',
+    'prior_dispatch_token="SEED-RUN-0:%s" % part,\n',  # a format string
+    '"Authorization": "^.+Signature=abc/.+$",\n',  # a test's regular expression for the header
+    'sheet_fixture_spreadsheet_key = "1Bq9Tz0Lm2Vr7Ty5Wn3Bc9dKp4Rs8Uv1Yz6Ab3Cd5Ef"\n',  # a document's id
+    # found on the development half of the eleventh split
+    'Store(service="svc", api_key="fake-api-key", dims=512)\n',  # a quoted value ending in api-key, then an argument
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -524,6 +532,8 @@ def test_vendor_key_shapes_are_caught(template):
     "refreshToken = 'eyJz" "aWduX3RpbWUiOiIyMDI2LTExLTAyIizyibNJwwW/94zrdABK4bxTrWseZiaszywJH3Iu2OM='\n",
     "payload `{ email: 'QA@Example.com', passw" "ord: 'Tq8vN3xK5mZ2pL7w' }`\n",  # an e-mail at example.com is no example marker; split  # base64 JSON, no JWT; split, made up
     "->give('sk_live_" "9f3a2b7c1d4e'); // a vendor prefix and a short hex is no cache key; split\n",
+    'token: "Zx81kQp0Lm:' 'r7Ty5Wn3Bc9d"\n',  # a pair's random halves joined by a colon; split, made up
+    'h.set("X-Api-Key", "Zx81kQp0Lm' '2Vr7Ty5Wn3Bc9d")\n',  # a header given as a name, value pair; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))

@@ -105,6 +105,8 @@ HEADER = re.compile(
     r"""(?:["'`]\s*[:=,]|\s*[:=])\s*["'`]?\s*(?:(bearer|token|basic|bot|apikey|api-key|api-token|apitoken|key|sso-key|ssws|splunk|otoken|oauth|digest|hmac|jwt)\s+)?"""
     r"""([^\s"'`\\,;)}\]<>&]+)"""
 )
+QUOTES = ("\"", "'", "`")
+QUOTED_VALUE_BEFORE = re.compile(r"""[=:]\s*["'`]$""")
 HEADER_NAMES = re.compile(r"(?i)^(?:proxy-)?authorization$|api-?(?:key|token)$|auth-token$|access-token$|private-token$|^x-token$")
 # the password runs to the last @ before the host: an unescaped @ inside one (pa@ss123)@host) is common
 EMBEDDED_HOST = re.compile(r"@[\w-]+\.[A-Za-z]")
@@ -172,7 +174,7 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident|rule)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident|rule|sheet|spreadsheet|doc|document|folder)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
@@ -202,8 +204,9 @@ LOWER_WORD = re.compile(r"[a-z]{3,}")
 BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # not a key's texture: a DOI (10.1186/...), an encoded space, a comparison or assignment inside the
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
-NOT_A_KEY = re.compile(r"^10\.\d{4,9}/|(?i:^(?:arxiv|doi|isbn|pmid|urn):)|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
+NOT_A_KEY = re.compile(r"^\^.*\$$|\.[*+]|%[sd](?![A-Za-z0-9])|^10\.\d{4,9}/|(?i:^(?:arxiv|doi|isbn|pmid|urn):)|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
 CITATION = re.compile(r"^[A-Za-z][a-z]+(?:19|20)\d\d[A-Za-z]?[a-z]*$")  # madaan2023selfrefine, Lee2025Photovoltaic: author, year, word
+LABEL = re.compile(r"^(?:[a-z]{1,20}\d{0,8}|[A-Z]{1,20}\d{0,8}|[A-Z]?[a-z]+(?:[A-Z][a-z]+){1,4}\d{0,4}|\d{1,8})$")  # iter1, S00, RUN20260801, segNoFlag
 FOLDER_WORD = re.compile(r"^[a-z]{2,}$")
 JWT_HEADER = ("eyJhbGci", "eyJ0eXAi", "eyJraWQi")  # {"alg", {"typ", {"kid": how a JWT's header opens
 RECORD_PATH = re.compile(r"^[A-Za-z][\w.-]*/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # Product2/<uuid>
@@ -449,6 +452,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # user_password_123!, s3cr3t-value: a value that names itself is an illustration
     if value.count(":") >= 2 or _encoded_words(value):
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
+    if ":" in value and all(LABEL.match(part) for part in re.split(r"[-_.:]", value)):
+        return False  # iter1:I1-S00, RUN1:segNoFlag: labels joined by a colon, a record's key (a key pair's halves are random)
     if "/" in value and "+" not in value and not any(c.isupper() for c in value) and all(LOWER_WORD.search(part) or part.isdigit() for part in value.split("/") if part):
         return False  # scrna/batch_1_3: a lower-case path of words; base64 with a slash has upper case too
     if value.count("/") >= 2 and all(FOLDER_WORD.match(part) for part in value.split("/")[:-1]):
@@ -942,6 +947,8 @@ def _encoded_private_key(run: str) -> bool:
 
 def _headers(line: str, hit: HitMaker) -> Iterator[Hit]:
     for match in HEADER.finditer(line):
+        if line[match.end(1) : match.end(1) + 1] in QUOTES and QUOTED_VALUE_BEFORE.search(line, 0, match.start(1)):
+            continue  # api_key="test-api-key", dims=768: a quoted value that ends in api-key, then the next argument
         scheme, value = (match.group(2) or "").lower(), match.group(3).strip()
         if _header_secret(scheme, value):
             found = hit(match.start(3), f"{match.group(1)} header value", value)
