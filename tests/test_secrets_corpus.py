@@ -158,6 +158,37 @@ def test_scan_mode_reads_build_output_and_counts_what_it_leaves_out(tmp_path):
     assert report["skipped"] == [{"path": "node_modules/", "reason": "skipped folder"}]
 
 
+def pip_target(root: Path) -> Path:
+    """A Lambda build as pip --target lays it out: the function's own file beside installed packages."""
+    build = root / "build" / "Function"
+    (build / "vendorlib" / "data").mkdir(parents=True)
+    (build / "vendorlib" / "data" / "examples.json").write_text(f'{{"api_key": "{FAKE_KEY}"}}\n')
+    (build / "vendorlib-1.2.3.dist-info").mkdir()
+    (build / "vendorlib-1.2.3.dist-info" / "RECORD").write_text("vendorlib/__init__.py,sha256=x,1\nvendorlib/data/examples.json,,\nsixlike.py,,\n")
+    (build / "sixlike.py").write_text(f'token = "{FAKE_KEY}"\n')
+    (build / "handler.py").write_text(f'api_key = "{FAKE_KEY}"\n')
+    return build
+
+
+def test_scan_mode_leaves_out_what_a_dist_info_record_lists_as_installed(tmp_path):
+    pip_target(tmp_path)
+    report = json.loads(scan("--scan", "--format", "json", str(tmp_path)).stdout)["results"][0]
+    assert [f["path"] for f in report["findings"]] == [f"{tmp_path}/build/Function/handler.py"]
+    assert report["skipped"] == [
+        {"path": "build/Function/vendorlib/", "reason": "installed package"},
+        {"path": "build/Function/vendorlib-1.2.3.dist-info/", "reason": "installed package"},
+        {"path": "build/Function/sixlike.py", "reason": "installed package"},
+    ]
+
+
+def test_an_audit_still_reads_what_a_dist_info_record_lists(tmp_path):
+    from kimi_skill.validator.folder import Folder
+
+    pip_target(tmp_path)
+    folder = Folder.load(str(tmp_path), skip_dirs=frozenset({".git"}), trust_skill=False)
+    assert "build/Function/vendorlib/data/examples.json" in folder.files and folder.skipped == []
+
+
 def test_a_utf16_file_is_decoded_and_scanned(tmp_path):
     (tmp_path / "settings.ini").write_bytes(f'api_key = "{FAKE_KEY}"\r\n'.encode("utf-16"))
     result = scan("--scan", str(tmp_path))

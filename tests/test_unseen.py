@@ -380,6 +380,13 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     'sheet_fixture_spreadsheet_key = "1Bq9Tz0Lm2Vr7Ty5Wn3Bc9dKp4Rs8Uv1Yz6Ab3Cd5Ef"\n',  # a document's id
     # found on the development half of the eleventh split
     'Store(service="svc", api_key="fake-api-key", dims=512)\n',  # a quoted value ending in api-key, then an argument
+    # found on the development half of the thirteenth split
+    "INSERT INTO login_methods (id, method, flow_id) VALUES ('a1', 'password', '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');\n",  # a row's cells
+    "sentinel_token: '" + b"must never be printed\n".hex() + "'\n",  # hex of a sentence
+    "\tSigningKey:   rsaKeyForTests2048,\n",  # a Go struct literal: an unquoted camelCase name is a variable
+    "{Key: keyECDSAP384, Chain: chainECDSAP384}\n",
+    # left open from earlier stops
+    "Create the token: softhsm2-util --init-token --slot 0\n",  # a program and its options
 ])
 def test_identifiers_names_and_non_keys_are_left_alone(text):
     assert list(scan_text(text)) == []
@@ -534,6 +541,7 @@ def test_vendor_key_shapes_are_caught(template):
     "->give('sk_live_" "9f3a2b7c1d4e'); // a vendor prefix and a short hex is no cache key; split\n",
     'token: "Zx81kQp0Lm:' 'r7Ty5Wn3Bc9d"\n',  # a pair's random halves joined by a colon; split, made up
     'h.set("X-Api-Key", "Zx81kQp0Lm' '2Vr7Ty5Wn3Bc9d")\n',  # a header given as a name, value pair; split, made up
+    "token: k3j9xq2m7v" "8b4n1c6z5w0p2r --verbose\n",  # a random value before an option is still a value; split, made up
 ])
 def test_generated_passwords_and_tokens_are_still_caught(line):
     assert list(scan_text(line))
@@ -661,3 +669,17 @@ def test_a_private_key_block_is_caught_in_every_container(fresh_keys, kind, cont
         pytest.skip(f"cannot make a {kind} key here")
     text = CONTAINERS[container](fresh_keys[kind].strip().splitlines())
     assert "private key" in [f.kind for f in scan_text(text)]
+
+
+def _hex(seed: int) -> str:
+    return random.Random(seed).randbytes(16).hex()
+
+
+def test_hex_in_a_file_of_names_and_hashes_is_a_digest():
+    lock = "version: 1\nchecksums:\n" + "".join(f"  settings/item_{n}/reset_password: {_hex(n)}\n" for n in range(24))
+    assert list(scan_text(lock)) == []
+
+
+def test_a_few_named_hex_keys_are_still_keys_outside_a_list_of_hashes():
+    config = "".join(f"service_{n}_api_key: {_hex(n)}\n" for n in range(3)) + "region: eu-west-1\n"
+    assert [hit.kind for hit in scan_text(config)] == [f"value of service_{n}_api_key" for n in range(3)]

@@ -132,6 +132,7 @@ class Folder:
         real_root = os.path.realpath(self.root)
         for current, dirs, names in os.walk(self.root, followlinks=False, onerror=self._walk_error):
             rel_dir = os.path.relpath(current, self.root)
+            installed = _installed(current, dirs) if "node_modules" in self.skip_dirs else set()  # an audit reads everything
             kept = []
             for name in sorted(dirs):
                 full = os.path.join(current, name)
@@ -142,6 +143,8 @@ class Folder:
                     self._check_link(full, rel, real_root)
                 elif _skip_dir(name, self.skip_dirs):
                     self.skipped.append(Skipped(rel + "/", "skipped folder"))
+                elif name in installed:
+                    self.skipped.append(Skipped(rel + "/", "installed package"))
                 else:
                     kept.append(name)
             dirs[:] = kept
@@ -149,6 +152,9 @@ class Folder:
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
                 if self.excluded(rel):
                     self.skipped.append(Skipped(rel, "excluded"))
+                    continue
+                if name in installed:
+                    self.skipped.append(Skipped(rel, "installed package"))
                     continue
                 self._add_file(rel, os.path.join(current, name), real_root)
 
@@ -242,6 +248,26 @@ class Folder:
 
 def _matches(rel: str, pattern: str) -> bool:
     return fnmatch.fnmatch(rel, pattern) or (rel + "/").startswith(pattern.rstrip("/") + "/")
+
+
+def _installed(folder: str, dirs: list[str]) -> set[str]:
+    """What pip installed into ``folder`` (a ``--target`` folder, a Lambda build, a vendored
+    site-packages): the top-level names each ``*.dist-info/RECORD`` lists, and the dist-info
+    folders themselves. Third-party packages, like node_modules: not the skill's own code, and
+    their documentation's sample keys are not the skill's secrets."""
+    names: set[str] = set()
+    for info in (d for d in dirs if d.endswith(".dist-info")):  # none: nothing read, the usual case
+        names.add(info)
+        try:
+            with open(os.path.join(folder, info, "RECORD"), encoding="utf-8", errors="replace") as handle:
+                record = handle.read(MAX_IGNORE_BYTES * 16)
+        except OSError:
+            continue
+        for line in record.splitlines():
+            top = line.split(",", 1)[0].split("/", 1)[0]
+            if top and top not in ("..", ".") and not top.endswith(".dist-info"):
+                names.add(top)
+    return names
 
 
 def _count_files(folder: str, skip_dirs: frozenset[str], limit: int = 100_000) -> int:

@@ -135,6 +135,9 @@ SIGNED_LINK = re.compile(r"(?i)[?&](?:x-amz-)?(?:expires|signature)=")
 WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:)?\\[A-Za-z]")  # -u "C:\Users\John Doe": cygpath's flag, not a password
 PROSE_AFTER = re.compile(r" +[A-Za-z]{2,}[ ,.]+[A-Za-z]{2,}")
 XML = re.compile(r"""(?i)<(""" + KEYISH + r""")>([^\s<>"']+)</""")  # <apiKey>...</apiKey>
+PROGRAM_PART = re.compile(r"^[a-z][a-z0-9]*$")
+OPTION_AFTER = re.compile(r"[ \t]+--?[a-z]")
+SQL_ROW = re.compile(r"(?i)\bvalues\s*\(")
 PAIR = re.compile(r"""(?i)["'](""" + KEYISH + r""")["']\s*,\s*["']([^\s"'`\\]+)["']""")  # setenv("API_KEY", "...")
 TABLE = re.compile(r"""(?i)^\s*\|\s*`?(""" + KEYISH + r""")`?\s*\|\s*`?([^\s|`]+)`?\s*\|""")  # | api_key | value |
 CURL_USER = re.compile(r"""(?:\s-u\s*|--user[\s=])\s*["']?([^\s:"']*)["']?:["']?([^\s"']*)""")
@@ -387,6 +390,8 @@ def _code(value: str, rest: str) -> bool:
     letters = sum(c.isalpha() for c in value)
     if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= letters * 0.6:
         return True
+    if rest[:1] in (",", ")", "}") and value[:1].islower() and re.match(r"[a-z]{2,}[A-Z]|[a-z]+\d*[A-Z][a-z]{2,}", value):
+        return True  # IssuerPrivateKey: x509PrivateKeyRSA2048, {Key: keyECDSAP224}: an unquoted camelCase name is a variable
     return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
 
@@ -601,6 +606,9 @@ def _encoded_text(value: str) -> str | None:
     """The text inside base64 that decodes to printable ASCII (k8s Secret values, Basic-style
     tokens); None for anything else. Random bytes almost never decode so: a 12-byte key would
     have to land in the printable range at every byte (about one chance in 150,000)."""
+    if len(value) >= 32 and len(value) % 2 == 0 and HEX.match(value):
+        raw = bytes.fromhex(value)  # 7468697320...: hex of a sentence, a test's sentinel
+        return raw.decode("ascii").strip() if all(32 <= b < 127 or b in (9, 10, 13) for b in raw) else None
     if len(value) < 12 or len(value) % 4 == 1 or not BASE64_ANY.match(value):
         return None
     try:
@@ -734,8 +742,30 @@ def _ends_open(text: str, start: int) -> bool:
     return text[start:end].rstrip().endswith((":", "[", "=", "{"))
 
 
+CHECKSUM_LINE = re.compile(r"""(?m)^[ \t]*["']?[^\s:="']+["']?[ \t]*[:=][ \t]*["']?[0-9a-fA-F]{32,128}["']?,?[ \t]*$""")
+CHECKSUM_LIST_LINES = 20
+
+
+def checksum_list(text: str) -> bool:
+    """An i18n.lock, a checksums.yaml, an integrity map: a file whose lines are mostly a name and a
+    hash (``auth/reset_password: 9f3c...``). Hex in it is a digest of what the name points at,
+    whatever the name says; a file of twenty named hex keys and little else is rare."""
+    hashes = len(CHECKSUM_LINE.findall(text))
+    return hashes >= CHECKSUM_LIST_LINES and hashes * 2 >= sum(1 for line in text.splitlines() if line.strip())
+
+
 def scan_text(text: str) -> Iterator[Hit]:
     """Every real-looking credential in ``text`` (``skill-validate: allow`` is applied by the caller)."""
+    digests: bool | None = None  # is the file a list of checksums? read only when a named hex value turns up
+    for hit in _scan_text(text):
+        if hit.kind.startswith("value of ") and HEX.match(hit.value):
+            digests = checksum_list(text) if digests is None else digests
+            if digests:
+                continue
+        yield hit
+
+
+def _scan_text(text: str) -> Iterator[Hit]:
     line_no, last = 1, 0
     for start, words in sorted(_candidates(text).items()):
         line_no += text.count("\n", last, start)
@@ -1028,7 +1058,7 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
                 continue
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
-        if needs in line:
+        if needs in line and not (pattern is PAIR and SQL_ROW.search(line)):  # VALUES ('id', 'password', '<uuid>'): a row's cells
             for match in pattern.finditer(line):
                 yield match.group(1), match.group(2), match.start(2), match.end(2), False
 
@@ -1051,6 +1081,12 @@ def _public_hex(name: str, word: str, value: str, line: str) -> bool:
     return not qualified or len(value) not in HEX_KEY_LENGTHS or _fingerprint(value, name, line)
 
 
+def _program_name(value: str) -> bool:
+    """softhsm2-util, docker-compose: lower-case pieces joined by hyphens, one of them a word."""
+    parts = value.split("-")
+    return len(parts) >= 2 and all(PROGRAM_PART.match(part) for part in parts) and any(part.isalpha() and _reads_as_word(part) for part in parts)
+
+
 def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterator[Hit]:
     for name, raw, start, end, argv in _named_values(line, line.lower()):
         raw = raw.strip()
@@ -1059,6 +1095,8 @@ def _assignments(line: str, hit: HitMaker, judged: Sequence[str] = ()) -> Iterat
             continue  # shorter than any secret a name can vouch for, elided, or an expression
         if value.startswith("-") and line[start - 1 : start] == ":":
             continue  # ${CACHE_KEY:-default}: a shell default, named by the variable before it
+        if not argv and OPTION_AFTER.match(line, end) and _program_name(value):
+            continue  # token: softhsm2-util --init-token: a program and its options
         vouched = vouching_name(name, value) and not any(seen in value for seen in judged)
         if not_secret_name(name) or not secret_name(name) or is_placeholder(value, vouched=vouched) or _prose(line, start, end):
             continue
