@@ -385,6 +385,10 @@ def test_flags_that_name_things_are_not_key_flags(tmp_path, flag):
     "sentinel_token: '" + b"must never be printed\n".hex() + "'\n",  # hex of a sentence
     "\tSigningKey:   rsaKeyForTests2048,\n",  # a Go struct literal: an unquoted camelCase name is a variable
     "{Key: keyECDSAP384, Chain: chainECDSAP384}\n",
+    # found on the held-out half of the fourteenth split at its first look
+    "{ key: 'CHECKOUT-4821', title: 'Refunds' },\n",  # an issue tracker's key
+    '"batch_key": "bq5521-ar902",\n',
+    'peer2Key = "' + base64.b64encode(random.Random(14).randbytes(32)).decode() + '"\n',  # a WireGuard peer's public key
     # left open from earlier stops
     "Create the token: softhsm2-util --init-token --slot 0\n",  # a program and its options
 ])

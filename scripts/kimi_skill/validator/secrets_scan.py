@@ -177,7 +177,7 @@ NOT_SECRET_NAMES = re.compile(
     r"query|route|event|metric|feature|flag|settings?|prefs?|preference|translation|i18n|component|redis|idempotency|dedup|group|column|field|"
     r"identity|entity|record|natural|surrogate|business|resource|registry|message|locale|label|template|config|conversation|session|user|"
     r"item|node|table|join|attribute|attr|s3|bucket|blob|file|cursor|sequence|version|order|schema|namespace|request|correlation|op|operation|"
-    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident|rule|sheet|spreadsheet|doc|document|folder)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
+    r"citation|cite|bib|bibtex|reference|ref|experiment|run|trace|dataset|sample|page|member|image|media|attachment|asset|site|website|source|model|description|incident|rule|sheet|spreadsheet|doc|document|folder|batch)[_-]?keys?$|(?<![a-z0-9])1password|^_key$|"
     r"(?<![a-z])x:key$|publickeytoken|ice[_-]?(pwd|ufrag)|"
     r"secret[_-]?(name|ref|id|arn|path|key[_-]?ref|manager|store|version)|password[_-]?(policy|length|hint|field|prompt|reset|label|rule|min|max|file)|"
     r"(?<![a-z])auth(or|entication|ori[sz]ation)?[_-]?(type|method|mode|url|uri|endpoint|header|scheme|provider|flow|domain|server|state|code)$|"
@@ -189,7 +189,10 @@ NOT_SECRET_NAMES = re.compile(
     + WORD_START
     + r"(send|transfer|swap|buy|sell|mint|burn|approve|bridge|stake)[_-]?tokens?$|"
     + WORD_START
-    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|whiskey|hockey|jockey|digikey|indexnow[_-]?key|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
+    + r"(tenant|fact|concept|element|taxonomy)[_-]?keys?$|"
+    + WORD_START
+    + r"peer\d*[_-]?keys?$|"  # a WireGuard peer is known by its public key
+    r"token[_-]?(endpoint|url)|keyword|monkey|turkey|donkey|whiskey|hockey|jockey|digikey|indexnow[_-]?key|keyboard|keychain|keystore|keyframe|websocket-key|account[_-]?keys$)"
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # a name that leaves no doubt: a UUID behind it is a key (Heroku, Snyk, Postmark issue UUIDs);
@@ -209,6 +212,7 @@ BASE64_ANY = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 # value (e.keyCode===221; a single = can be part of a password), or punctuation first (;script-src)
 NOT_A_KEY = re.compile(r"^\^.*\$$|\.[*+]|%[sd](?![A-Za-z0-9])|^10\.\d{4,9}/|(?i:^(?:arxiv|doi|isbn|pmid|urn):)|%20|[=!]==?[^=]|^[;:,)(\]\[]|^--|^not-|^(?:sha(?:1|224|256|384|512)|md5)[:-]")
 CITATION = re.compile(r"^[A-Za-z][a-z]+(?:19|20)\d\d[A-Za-z]?[a-z]*$")  # madaan2023selfrefine, Lee2025Photovoltaic: author, year, word
+ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,15}-\d{1,7}$")
 LABEL = re.compile(r"^(?:[a-z]{1,20}\d{0,8}|[A-Z]{1,20}\d{0,8}|[A-Z]?[a-z]+(?:[A-Z][a-z]+){1,4}\d{0,4}|\d{1,8})$")  # iter1, S00, RUN20260801, segNoFlag
 FOLDER_WORD = re.compile(r"^[a-z]{2,}$")
 JWT_HEADER = ("eyJhbGci", "eyJ0eXAi", "eyJraWQi")  # {"alg", {"typ", {"kid": how a JWT's header opens
@@ -457,6 +461,8 @@ def looks_random(value: str, name: str = "", short_ok: bool = False, vouched: bo
         return False  # user_password_123!, s3cr3t-value: a value that names itself is an illustration
     if value.count(":") >= 2 or _encoded_words(value):
         return False  # agent:main:chat-42, or base64 of a sentence (RFC 6455's sample nonce)
+    if ISSUE_KEY.match(value):
+        return False  # PLATFORM-891: an issue tracker's key
     if ":" in value and all(LABEL.match(part) for part in re.split(r"[-_.:]", value)):
         return False  # iter1:I1-S00, RUN1:segNoFlag: labels joined by a colon, a record's key (a key pair's halves are random)
     if "/" in value and "+" not in value and not any(c.isupper() for c in value) and all(LOWER_WORD.search(part) or part.isdigit() for part in value.split("/") if part):
