@@ -1064,8 +1064,10 @@ def _named_values(line: str, lowered: str) -> Iterator[tuple[str, str, int, int,
                 continue
         yield name, tail.group(2), tail.start(2), tail.end(2), False
     for pattern, needs in ((XML, "</"), (PAIR, ","), (TABLE, "|"), (QUERY, "=")):
-        if needs in line and not (pattern is PAIR and SQL_ROW.search(line)):  # VALUES ('id', 'password', '<uuid>'): a row's cells
+        if needs in line:
             for match in pattern.finditer(line):
+                if pattern is PAIR and SQL_ROW.search(line, 0, match.start()):
+                    break  # VALUES ('id', 'password', '<uuid>'): a row's cells, not a name and its value
                 yield match.group(1), match.group(2), match.start(2), match.end(2), False
 
 
