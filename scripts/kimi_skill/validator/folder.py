@@ -42,7 +42,7 @@ def _skip_dir(name: str, skip: frozenset[str]) -> bool:
 @dataclass
 class Skipped:
     path: str
-    reason: str  # "excluded", "skipped folder", "binary", "too large", "special file"
+    reason: str  # "excluded", "skipped folder", "installed package", "symbolic link", "binary", "too large", "special file"
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "reason": self.reason}
