@@ -33,6 +33,7 @@ BINARY_SUFFIXES = frozenset(
 IGNORE_FILE = ".skill-validate-ignore"
 MAX_IGNORE_BYTES = 64 * 1024
 SNIFF_BYTES = 8192
+MAX_RECORD_BYTES = 1024 * 1024  # a dist-info RECORD: botocore's, one of the largest, is about 210 KB
 
 
 def _skip_dir(name: str, skip: frozenset[str]) -> bool:
@@ -260,7 +261,7 @@ def _installed(folder: str, dirs: list[str]) -> set[str]:
         names.add(info)
         try:
             with open(os.path.join(folder, info, "RECORD"), encoding="utf-8", errors="replace") as handle:
-                record = handle.read(MAX_IGNORE_BYTES * 16)
+                record = handle.read(MAX_RECORD_BYTES)
         except OSError:
             continue
         for line in record.splitlines():

@@ -160,6 +160,7 @@ PLACEHOLDER_WORDS = (
     "key_here", "not-a-real", "not-real", "notreal", "fake", "demo", "invalid", "bogus", "test-key", "testkey", "mykey", "my-key", "my_key", "abc123",
     "123456", "project1", "secret1", "password1", "foobar", "lorem", "todo", "fixme", "here", "test123", "testing", "wrong", "encoded", "123abc",
 )
+CAMEL_VARIABLE = re.compile(r"[a-z]{2,}[A-Z]|[a-z]+\d*[A-Z][a-z]{2,}")  # keyECDSAP224, x509PrivateKey: a camelCase variable's start
 CAMEL_WORD = re.compile(r"[A-Z][a-z]+")  # the words of a type's name: PKCS7PrivateKeyTypes, Ed25519PrivateKey
 BUNDLER_SUFFIX = re.compile(r"\$\d+$")
 VARIABLE_REFERENCE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
@@ -394,7 +395,7 @@ def _code(value: str, rest: str) -> bool:
     letters = sum(c.isalpha() for c in value)
     if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= letters * 0.6:
         return True
-    if rest[:1] in (",", ")", "}") and value[:1].islower() and re.match(r"[a-z]{2,}[A-Z]|[a-z]+\d*[A-Z][a-z]{2,}", value):
+    if rest[:1] in (",", ")", "}") and value[:1].islower() and CAMEL_VARIABLE.match(value):
         return True  # IssuerPrivateKey: x509PrivateKeyRSA2048, {Key: keyECDSAP224}: an unquoted camelCase name is a variable
     return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
