@@ -258,14 +258,16 @@ def _installed(folder: str, dirs: list[str]) -> set[str]:
     their documentation's sample keys are not the skill's secrets."""
     names: set[str] = set()
     for info in (d for d in dirs if d.endswith(".dist-info")):  # none: nothing read, the usual case
+        import csv  # only where pip installed something: not on every validation's start-up
+
         names.add(info)
         try:
             with open(os.path.join(folder, info, "RECORD"), encoding="utf-8", errors="replace") as handle:
-                record = handle.read(MAX_RECORD_BYTES)
+                record = handle.read(MAX_RECORD_BYTES)  # capped: the tree is untrusted
         except OSError:
             continue
-        for line in record.splitlines():
-            top = line.split(",", 1)[0].split("/", 1)[0]
+        for row in csv.reader(record.splitlines()):  # RECORD is CSV: a path with a comma in it is quoted
+            top = row[0].split("/", 1)[0] if row else ""
             if top and top not in ("..", ".") and not top.endswith(".dist-info"):
                 names.add(top)
     return names

@@ -392,11 +392,12 @@ def _code(value: str, rest: str) -> bool:
         return False
     # a call, an attribute or an index; or a type (``credential: X509Credential | undefined``,
     # ``private_key: PKCS7PrivateKeyTypes,``: an unquoted CamelCase name before "," or ")")
-    letters = sum(c.isalpha() for c in value)
-    if rest[:1] in (",", ")") and value[:1].isupper() and sum(map(len, CAMEL_WORD.findall(value))) >= letters * 0.6:
-        return True
-    if rest[:1] in (",", ")", "}") and value[:1].islower() and CAMEL_VARIABLE.match(value):
-        return True  # IssuerPrivateKey: x509PrivateKeyRSA2048, {Key: keyECDSAP224}: an unquoted camelCase name is a variable
+    # an unquoted name before "," ")" or "}": a type of capitalised words (PKCS7PrivateKeyTypes), or
+    # a camelCase variable (IssuerPrivateKey: x509PrivateKeyRSA2048, {Key: keyECDSAP224})
+    if rest[:1] in (",", ")", "}"):
+        if value[:1].isupper():
+            return rest[:1] != "}" and sum(map(len, CAMEL_WORD.findall(value))) >= sum(c.isalpha() for c in value) * 0.6
+        return value[:1].islower() and bool(CAMEL_VARIABLE.match(value))
     return rest[:1] in ("(", ".", "[", "<") or rest.startswith((" (", " | ", " & "))
 
 
